@@ -1,0 +1,75 @@
+import helmet from '@fastify/helmet';
+import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { API_PREFIX } from './api-prefix';
+import { AppModule } from './app.module';
+import { clientErrorOf } from './common/filters/all-exceptions.filter';
+import { INTERNAL_ERROR } from './common/filters/error-body';
+import { TrustProxyRule } from './common/trust-proxy';
+import { AppConfig } from './config/app-config';
+import type { AppConfigModuleOptions } from './config/config.module';
+import { setupSwagger } from './swagger';
+
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+export interface CreateAppOptions extends AppConfigModuleOptions {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Builds the application as production runs it; main.ts and every e2e test share this. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const trustProxy = new TrustProxyRule();
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy.trust });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(options),
+    adapter,
+    { abortOnError: false, logger: options.logger, bufferLogs: false },
+  );
+  const config = app.get(AppConfig);
+  trustProxy.configure(config.trustProxy);
+  await configureApp(app, config);
+  return app;
+}
+
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Errors raised before a route handler runs (body too large, malformed JSON) never reach
+  // Nest's exception filters; give them the same shape.
+  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const body = clientErrorOf(error);
+    if (!body) {
+      new Logger('HttpAdapter').error(`${request.method} ${request.url} failed`, error.stack);
+    }
+    void reply.status(body?.statusCode ?? 500).send(body ?? INTERNAL_ERROR);
+  });
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  await app.register(helmet, {
+    // Swagger UI's assets are served from this origin; its inline styles and data: images need
+    // the two relaxations below, nothing else.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
+    });
+  }
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  await app.init();
+  await fastify.ready();
+}

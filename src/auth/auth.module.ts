@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfig } from '../config/app-config';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from './signing-key';
+import { JwtStrategy } from './strategies/jwt.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    SessionsModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const key = createSigningKey(config);
+        return {
+          privateKey: key,
+          publicKey: key,
+          signOptions: {
+            algorithm: ACCESS_TOKEN_ALGORITHM,
+            expiresIn: config.jwt.accessTtlSeconds,
+            issuer: config.jwt.issuer,
+            audience: config.jwt.audience,
+          },
+          verifyOptions: {
+            algorithms: [ACCESS_TOKEN_ALGORITHM],
+            issuer: config.jwt.issuer,
+            audience: config.jwt.audience,
+          },
+        };
+      },
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    TokenService,
+    LocalStrategy,
+    JwtStrategy,
+    // Deny by default: every route of every module needs a token unless marked @Public().
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+  ],
+  exports: [AuthService, TokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/**
+ * The OAuth2 password grant form (RFC 6749 §4.3.2), also accepted as JSON. It is checked by the
+ * local strategy (see login-body.ts): guards run before pipes, and login is guarded.
+ */
+export class LoginDto {
+  @ApiProperty({ description: 'Email or username (case-insensitive)', example: 'ada@example.com' })
+  username!: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', format: 'password' })
+  password!: string;
+
+  @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 grant type' })
+  grant_type?: 'password';
+
+  @ApiPropertyOptional({ description: 'OAuth2 scopes (ignored)', example: '' })
+  scope?: string;
+
+  @ApiPropertyOptional({ description: 'OAuth2 client id (ignored)' })
+  client_id?: string;
+
+  @ApiPropertyOptional({ description: 'OAuth2 client secret (ignored)' })
+  client_secret?: string;
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-jwt';
+import { AppConfig } from '../../config/app-config';
+import { SessionsService } from '../../sessions/sessions.service';
+import type { User } from '../../users/user.entity';
+import { hasAccessTokenClaims } from '../access-token-claims';
+import { extractBearerToken } from '../bearer-token';
+import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from '../signing-key';
+import type { AuthenticatedRequest } from '../types/authenticated-request.type';
+
+/**
+ * Verifies the access token (HS256 only, iss, aud, exp), then loads the session and its user in
+ * one query and refuses revoked sessions and unknown or disabled users. No side effects.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    config: AppConfig,
+    private readonly sessions: SessionsService,
+  ) {
+    super({
+      jwtFromRequest: (request: FastifyRequest) => extractBearerToken(request.headers),
+      // jsonwebtoken accepts a KeyObject; the type definitions only know strings and Buffers.
+      secretOrKey: createSigningKey(config) as unknown as Buffer,
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  async validate(request: AuthenticatedRequest, payload: unknown): Promise<User | false> {
+    if (!hasAccessTokenClaims(payload)) {
+      return false;
+    }
+    const user = await this.sessions.loadActiveUser(payload.sub, payload.sid);
+    if (!user) {
+      return false;
+    }
+    request.accessToken = payload;
+    return user;
+  }
+}

@@ -1,0 +1,49 @@
+import type { DatabaseTarget } from './database-url';
+
+export type TrustProxySetting = false | number | string[];
+
+export interface JwtSettings {
+  /** HMAC key bytes: the UTF-8 bytes of JWT_SECRET. */
+  readonly secret: string;
+  readonly secretGenerated: boolean;
+  readonly accessTtlSeconds: number;
+  readonly refreshTtlSeconds: number;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+export interface BootstrapAdminSettings {
+  readonly email: string;
+  readonly password: string;
+  readonly username: string;
+}
+
+/**
+ * The validated configuration, built once at start-up. Services inject this class
+ * (it is its own DI token) and never read `process.env`.
+ */
+export class AppConfig {
+  readonly nodeEnv!: 'development' | 'production' | 'test';
+  readonly host!: string;
+  readonly port!: number;
+  readonly database!: DatabaseTarget;
+  readonly jwt!: JwtSettings;
+  readonly bcryptCost!: number;
+  readonly redisUrl?: string;
+  readonly corsOrigins!: string[];
+  readonly trustProxy!: TrustProxySetting;
+  readonly admin?: BootstrapAdminSettings;
+  readonly loginMaxAttempts!: number;
+  readonly loginWindowSeconds!: number;
+  readonly authRateLimit!: number;
+  readonly metricsToken?: string;
+  readonly logLevel!: string;
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+
+  static from(values: Omit<AppConfig, 'isProduction'>): AppConfig {
+    return Object.assign(new AppConfig(), values);
+  }
+}

@@ -1,0 +1,211 @@
+import { isIP } from 'node:net';
+import { AppConfig, type TrustProxySetting } from './app-config';
+import { ConfigValidationError } from './config-validation.error';
+import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
+import { parseDurationSeconds } from './duration';
+import { loadOrCreateDevelopmentSecret } from './development-secret';
+
+export type RawEnvironment = Record<string, string | undefined>;
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const MIN_SECRET_BYTES = 32;
+const MIN_PRODUCTION_BCRYPT_COST = 10;
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+export interface ParseEnvironmentOptions {
+  /** Where a development JWT secret is kept when none is configured. */
+  dataDirectory?: string;
+  /** Receives warnings such as "generated a development secret". */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Validates the environment into an {@link AppConfig}. Every invalid key adds one line naming
+ * it; all lines are thrown together so an operator fixes them in one pass.
+ */
+export function parseEnvironment(raw: RawEnvironment, options: ParseEnvironmentOptions = {}): AppConfig {
+  const problems: string[] = [];
+  const warn = options.warn ?? (() => undefined);
+  const read = (key: string): string | undefined => {
+    const value = raw[key]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const fail = <T>(key: string, problem: string, fallback: T): T => {
+    problems.push(`${key}: ${problem}`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const value = read(key) ?? fallback;
+    return (allowed as readonly string[]).includes(value)
+      ? (value as T)
+      : fail(key, `must be one of ${allowed.join(', ')} (got "${value}")`, fallback);
+  };
+  const integer = (key: string, fallback: number, min: number, max: number): number => {
+    const value = read(key);
+    if (value === undefined) {
+      return fallback;
+    }
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    return parsed >= min && parsed <= max
+      ? parsed
+      : fail(key, `must be a whole number from ${min} to ${max} (got "${value}")`, fallback);
+  };
+  const duration = (key: string, fallback: string): number => {
+    const value = read(key) ?? fallback;
+    const seconds = parseDurationSeconds(value);
+    return (
+      seconds ??
+      fail(key, `must be whole seconds or <n>s|m|h|d, such as 900 or 15m (got "${value}")`, 1)
+    );
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const isProduction = nodeEnv === 'production';
+  const host = read('HOST') ?? '0.0.0.0';
+  const port = integer('PORT', 3000, 0, 65535);
+
+  const databaseText = read('DATABASE_URL') ?? 'sqlite:./data/app.sqlite';
+  const database: DatabaseTarget =
+    parseDatabaseUrl(databaseText) ??
+    fail<DatabaseTarget>(
+      'DATABASE_URL',
+      'must be sqlite:<path>, sqlite::memory: or a postgres:// or postgresql:// URL',
+      { kind: 'sqlite', path: ':memory:' },
+    );
+
+  let secret = read('JWT_SECRET');
+  let secretGenerated = false;
+  if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    if (isProduction) {
+      fail('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes in production`, undefined);
+    } else {
+      warn(`JWT_SECRET is shorter than ${MIN_SECRET_BYTES} bytes; production refuses such a key`);
+    }
+  }
+  if (secret === undefined) {
+    if (isProduction) {
+      fail('JWT_SECRET', `is required in production (at least ${MIN_SECRET_BYTES} bytes)`, undefined);
+    } else {
+      secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
+      secretGenerated = true;
+      warn('JWT_SECRET is not set: using a generated development key kept in ./data/');
+    }
+  }
+
+  const accessTtlSeconds = duration('JWT_ACCESS_TTL', '15m');
+  const refreshTtlSeconds = duration('JWT_REFRESH_TTL', '7d');
+  const bcryptCost = integer('BCRYPT_COST', 12, 4, 15);
+  if (isProduction && bcryptCost < MIN_PRODUCTION_BCRYPT_COST) {
+    fail('BCRYPT_COST', `must be at least ${MIN_PRODUCTION_BCRYPT_COST} in production`, undefined);
+  }
+
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl !== undefined && !isRedisUrl(redisUrl)) {
+    fail('REDIS_URL', 'must be a redis:// or rediss:// URL', undefined);
+  }
+
+  const corsOrigins = (read('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !isOrigin(origin)) {
+      fail('CORS_ORIGINS', `"${origin}" is not an origin such as https://app.example.com`, undefined);
+    }
+  }
+
+  const trustProxy = parseTrustProxy(read('TRUST_PROXY'), (problem) =>
+    fail('TRUST_PROXY', problem, undefined),
+  );
+
+  const adminEmail = read('ADMIN_EMAIL');
+  const adminPassword = raw.ADMIN_PASSWORD;
+  if ((adminEmail === undefined) !== (adminPassword === undefined || adminPassword === '')) {
+    fail('ADMIN_EMAIL', 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together', undefined);
+  }
+
+  const config = AppConfig.from({
+    nodeEnv,
+    host,
+    port,
+    database,
+    jwt: {
+      secret: secret ?? '',
+      secretGenerated,
+      accessTtlSeconds,
+      refreshTtlSeconds,
+      issuer: read('JWT_ISSUER') ?? 'nest-auth',
+      audience: read('JWT_AUDIENCE') ?? 'nest-auth-api',
+    },
+    bcryptCost,
+    redisUrl,
+    corsOrigins,
+    trustProxy,
+    admin:
+      adminEmail !== undefined && adminPassword
+        ? { email: adminEmail, password: adminPassword, username: read('ADMIN_USERNAME') ?? 'admin' }
+        : undefined,
+    loginMaxAttempts: integer('LOGIN_MAX_ATTEMPTS', 10, 1, Number.MAX_SAFE_INTEGER),
+    loginWindowSeconds: duration('LOGIN_WINDOW', '15m'),
+    authRateLimit: integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER),
+    metricsToken: read('METRICS_TOKEN'),
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+  if (problems.length > 0) {
+    throw new ConfigValidationError(problems);
+  }
+  return config;
+}
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'redis:' || url.protocol === 'rediss:';
+  } catch {
+    return false;
+  }
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
+function parseTrustProxy(
+  value: string | undefined,
+  fail: (problem: string) => undefined,
+): TrustProxySetting {
+  if (value === undefined || ['off', 'false', '0'].includes(value.toLowerCase())) {
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    return Number(value);
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const invalid = entries.filter((entry) => !isProxyAddress(entry));
+  if (invalid.length > 0) {
+    fail(`must be off, a hop count, or proxy addresses (not "${invalid.join(', ')}")`);
+    return false;
+  }
+  return entries;
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) {
+    return true;
+  }
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || isIP(address) === 0) {
+    return false;
+  }
+  if (prefix === undefined) {
+    return true;
+  }
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (isIP(address) === 4 ? 32 : 128);
+}

@@ -1,0 +1,39 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+
+/**
+ * One login: the `sid` of its access tokens. Only the SHA-256 of the current refresh token is
+ * kept; spent ones move to {@link SpentRefreshToken} so that their reuse can be recognised.
+ */
+@Entity({ name: 'sessions' })
+export class Session {
+  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  id!: string;
+
+  @Index('IDX_sessions_user_id')
+  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  userId!: string;
+
+  @Index('UQ_sessions_refresh_token_hash', { unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  refreshTokenHash!: string;
+
+  @Column({ type: TIMESTAMP_COLUMN })
+  createdAt!: Date;
+
+  @Column({ type: TIMESTAMP_COLUMN })
+  lastUsedAt!: Date;
+
+  @Index('IDX_sessions_expires_at')
+  @Column({ type: TIMESTAMP_COLUMN })
+  expiresAt!: Date;
+
+  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  revokedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  userAgent!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip!: string | null;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { User } from '../users/user.entity';
+import { Session } from './session.entity';
+import { SessionsService } from './sessions.service';
+import { SpentRefreshToken } from './spent-refresh-token.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Session, SpentRefreshToken, User])],
+  providers: [SessionsService],
+  exports: [SessionsService],
+})
+export class SessionsModule {}

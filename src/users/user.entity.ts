@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BeforeInsert,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { Role } from './role.enum';
+
+// Case-insensitive unique indexes on lower(email) and lower(username) live in the migration;
+// `synchronize: false` tells the schema diff they exist and are not the entity's to manage.
+@Index('UQ_users_email_lower', { synchronize: false })
+@Index('UQ_users_username_lower', { synchronize: false })
+@Index('IDX_users_created_at', { synchronize: false })
+@Entity({ name: 'users' })
+export class User {
+  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  username!: string;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  fullName!: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  passwordHash!: string;
+
+  @Column({ type: 'boolean', default: true })
+  isActive!: boolean;
+
+  @Column({ type: 'simple-array' })
+  roles!: Role[];
+
+  @CreateDateColumn({ type: TIMESTAMP_COLUMN })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: TIMESTAMP_COLUMN })
+  updatedAt!: Date;
+
+  @BeforeInsert()
+  assignId(): void {
+    this.id ??= randomUUID();
+  }
+
+  get isAdmin(): boolean {
+    return this.roles.includes(Role.Admin);
+  }
+}
