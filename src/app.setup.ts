@@ -1,12 +1,9 @@
 import helmet from '@fastify/helmet';
-import { Logger, type LoggerService, type LogLevel } from '@nestjs/common';
+import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
-import { clientErrorOf } from './common/filters/all-exceptions.filter';
-import { INTERNAL_ERROR } from './common/filters/error-body';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
 import type { AppConfigModuleOptions } from './config/config.module';
@@ -35,16 +32,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
 
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  // Errors raised before a route handler runs (body too large, malformed JSON) never reach
-  // Nest's exception filters; give them the same shape.
-  fastify.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const body = clientErrorOf(error);
-    if (!body) {
-      new Logger('HttpAdapter').error(`${request.method} ${request.url} failed`, error.stack);
-    }
-    void reply.status(body?.statusCode ?? 500).send(body ?? INTERNAL_ERROR);
-  });
-
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   await app.register(helmet, {
     // Swagger UI's assets are served from this origin; its inline styles and data: images need

@@ -40,7 +40,8 @@ export function markProtectedOperations(document: OpenAPIObject): OpenAPIObject 
   delete document.servers;
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
-      const operation = pathItem[method] as (Record<string, unknown> & { security?: unknown }) | undefined;
+      const operation = pathItem[method] as
+        (Record<string, unknown> & { security?: unknown }) | undefined;
       if (!operation) {
         continue;
       }

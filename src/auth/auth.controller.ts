@@ -1,4 +1,13 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -47,7 +56,8 @@ export class AuthController {
   @Header('Pragma', 'no-cache')
   @ApiOperation({
     summary: 'Sign in with the OAuth2 password form or JSON',
-    description: '`username` is the email or the username. Swagger UI\'s Authorize button uses this route.',
+    description:
+      "`username` is the email or the username. Swagger UI's Authorize button uses this route.",
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })

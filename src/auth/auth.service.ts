@@ -36,7 +36,11 @@ export class AuthService {
    * The password is checked before the account state, so a disabled account answers 403 only to
    * someone who knows its password.
    */
-  async validateCredentials(login: string, password: string, _request: FastifyRequest): Promise<User> {
+  async validateCredentials(
+    login: string,
+    password: string,
+    _request: FastifyRequest,
+  ): Promise<User> {
     const user = await this.users.findByEmailOrUsername(login);
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);

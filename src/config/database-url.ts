@@ -1,6 +1,4 @@
-export type DatabaseTarget =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 /**
  * Reads `sqlite:<path>`, `sqlite::memory:` or a `postgres://` / `postgresql://` URL.

@@ -24,7 +24,10 @@ export interface ParseEnvironmentOptions {
  * Validates the environment into an {@link AppConfig}. Every invalid key adds one line naming
  * it; all lines are thrown together so an operator fixes them in one pass.
  */
-export function parseEnvironment(raw: RawEnvironment, options: ParseEnvironmentOptions = {}): AppConfig {
+export function parseEnvironment(
+  raw: RawEnvironment,
+  options: ParseEnvironmentOptions = {},
+): AppConfig {
   const problems: string[] = [];
   const warn = options.warn ?? (() => undefined);
   const read = (key: string): string | undefined => {
@@ -85,7 +88,11 @@ export function parseEnvironment(raw: RawEnvironment, options: ParseEnvironmentO
   }
   if (secret === undefined) {
     if (isProduction) {
-      fail('JWT_SECRET', `is required in production (at least ${MIN_SECRET_BYTES} bytes)`, undefined);
+      fail(
+        'JWT_SECRET',
+        `is required in production (at least ${MIN_SECRET_BYTES} bytes)`,
+        undefined,
+      );
     } else {
       secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
       secretGenerated = true;
@@ -111,7 +118,11 @@ export function parseEnvironment(raw: RawEnvironment, options: ParseEnvironmentO
     .filter((origin) => origin.length > 0);
   for (const origin of corsOrigins) {
     if (origin !== '*' && !isOrigin(origin)) {
-      fail('CORS_ORIGINS', `"${origin}" is not an origin such as https://app.example.com`, undefined);
+      fail(
+        'CORS_ORIGINS',
+        `"${origin}" is not an origin such as https://app.example.com`,
+        undefined,
+      );
     }
   }
 
@@ -144,7 +155,11 @@ export function parseEnvironment(raw: RawEnvironment, options: ParseEnvironmentO
     trustProxy,
     admin:
       adminEmail !== undefined && adminPassword
-        ? { email: adminEmail, password: adminPassword, username: read('ADMIN_USERNAME') ?? 'admin' }
+        ? {
+            email: adminEmail,
+            password: adminPassword,
+            username: read('ADMIN_USERNAME') ?? 'admin',
+          }
         : undefined,
     loginMaxAttempts: integer('LOGIN_MAX_ATTEMPTS', 10, 1, Number.MAX_SAFE_INTEGER),
     loginWindowSeconds: duration('LOGIN_WINDOW', '15m'),

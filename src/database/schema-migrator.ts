@@ -17,7 +17,9 @@ export class SchemaMigrator implements OnModuleInit {
       this.dataSource.runMigrations({ transaction: 'each' }),
     );
     if (applied.length > 0) {
-      this.logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+      this.logger.log(
+        `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`,
+      );
     }
   }
 }

@@ -27,7 +27,8 @@ export type RotationResult =
 export class SessionsService {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
-    @InjectRepository(SpentRefreshToken) private readonly spentTokens: Repository<SpentRefreshToken>,
+    @InjectRepository(SpentRefreshToken)
+    private readonly spentTokens: Repository<SpentRefreshToken>,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly config: AppConfig,
   ) {}

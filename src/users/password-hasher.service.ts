@@ -15,7 +15,10 @@ export class PasswordHasher implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     // Compared against when the user does not exist, so an unknown account costs the same
     // bcrypt time as a wrong password and timing does not reveal which accounts exist.
-    this.dummyHash = await bcrypt.hash('dummy password for unknown accounts', this.config.bcryptCost);
+    this.dummyHash = await bcrypt.hash(
+      'dummy password for unknown accounts',
+      this.config.bcryptCost,
+    );
   }
 
   hash(password: string): Promise<string> {

@@ -15,8 +15,13 @@ import type { AuthenticatedRequest } from '../types/authenticated-request.type';
  * create(@CurrentUser('id') authorId: string) {}
  * ```
  */
+/** The data fields of a user (its methods and getters excluded). */
+export type UserField = {
+  [K in keyof User]: User[K] extends (...args: never[]) => unknown ? never : K;
+}[keyof User];
+
 export const CurrentUser = createParamDecorator(
-  (field: keyof User | undefined, context: ExecutionContext) => {
+  (field: UserField | undefined, context: ExecutionContext) => {
     const request = context.switchToHttp().getRequest<Partial<AuthenticatedRequest>>();
     const user = request.user;
     if (!user) {

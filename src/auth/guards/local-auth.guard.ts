@@ -18,7 +18,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
   }
 
   override handleRequest<TUser = User>(error: unknown, user: TUser | false): TUser {
-    if (error) {
+    if (error instanceof Error) {
       throw error;
     }
     if (!user) {

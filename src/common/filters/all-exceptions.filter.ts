@@ -24,7 +24,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
     const body = this.toBody(exception, request);
-    if (body.statusCode === HttpStatus.UNAUTHORIZED) {
+    if (body.statusCode === (HttpStatus.UNAUTHORIZED as number)) {
       reply.header('WWW-Authenticate', wwwAuthenticate(request));
     }
     void reply.status(body.statusCode).send(body);
@@ -57,8 +57,9 @@ function httpExceptionBody(exception: HttpException): ErrorBody {
   }
   const { message } = response as { message?: unknown };
   const text =
-    typeof message === 'string' || (Array.isArray(message) && message.every((m) => typeof m === 'string'))
-      ? (message as string | string[])
+    typeof message === 'string' ||
+    (Array.isArray(message) && message.every((m) => typeof m === 'string'))
+      ? message
       : undefined;
   return errorBody(status, text);
 }

@@ -24,7 +24,9 @@ export class CreateUsers1763888400000 implements MigrationInterface {
     );
     // Uniqueness is case-insensitive and enforced by the database itself, so two simultaneous
     // registrations of one address cannot both succeed. The same SQL runs on SQLite and PostgreSQL.
-    await queryRunner.query('CREATE UNIQUE INDEX "UQ_users_email_lower" ON "users" (lower("email"))');
+    await queryRunner.query(
+      'CREATE UNIQUE INDEX "UQ_users_email_lower" ON "users" (lower("email"))',
+    );
     await queryRunner.query(
       'CREATE UNIQUE INDEX "UQ_users_username_lower" ON "users" (lower("username"))',
     );

@@ -1,4 +1,10 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { portableTypes } from './migration-types';
 
 export class CreateSessions1763888500000 implements MigrationInterface {
@@ -57,7 +63,10 @@ export class CreateSessions1763888500000 implements MigrationInterface {
           }),
         ],
         indices: [
-          new TableIndex({ name: 'IDX_spent_refresh_tokens_session_id', columnNames: ['sessionId'] }),
+          new TableIndex({
+            name: 'IDX_spent_refresh_tokens_session_id',
+            columnNames: ['sessionId'],
+          }),
         ],
       }),
     );

@@ -1,0 +1,55 @@
+// SWC compiles the TypeScript and, because NestJS 12 ships ES modules only, the @nestjs
+// packages too: Jest's module loader cannot require() ES modules on Node 20.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** Every installed package that ships ES modules ("type": "module"), found when Jest starts. */
+function esmPackages() {
+  const root = join(__dirname, 'node_modules');
+  const names = readdirSync(root).flatMap((entry) =>
+    entry.startsWith('@')
+      ? readdirSync(join(root, entry)).map((child) => `${entry}/${child}`)
+      : [entry],
+  );
+  return names.filter((name) => {
+    try {
+      return JSON.parse(readFileSync(join(root, name, 'package.json'), 'utf8')).type === 'module';
+    } catch {
+      return false;
+    }
+  });
+}
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().map(escape).join('|')})/)`],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 30000,
+    },
+  ],
+};
