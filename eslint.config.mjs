@@ -43,6 +43,11 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {
       // supertest bodies are untyped JSON; asserting on them is the point of the test.

@@ -7,9 +7,29 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const LOCK = new URL('../package-lock.json', import.meta.url);
-const OS = ['darwin', 'linux', 'win32', 'android', 'freebsd', 'openharmony', 'sunos', 'netbsd', 'openbsd'];
-const CPU = { arm64: 'arm64', x64: 'x64', ia32: 'ia32', arm: 'arm', ppc64: 'ppc64', s390x: 's390x',
-  riscv64: 'riscv64', loong64: 'loong64', wasm32: 'wasm32', universal: undefined };
+const OS = [
+  'darwin',
+  'linux',
+  'win32',
+  'android',
+  'freebsd',
+  'openharmony',
+  'sunos',
+  'netbsd',
+  'openbsd',
+];
+const CPU = {
+  arm64: 'arm64',
+  x64: 'x64',
+  ia32: 'ia32',
+  arm: 'arm',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+  wasm32: 'wasm32',
+  universal: undefined,
+};
 
 function platformOf(name) {
   const parts = name.split('/').pop().split('-');
@@ -39,7 +59,9 @@ for (const [path, meta] of Object.entries(packages)) {
     }
     const platform = platformOf(name);
     if (!platform) {
-      console.error(`complete-lockfile: ${name} is missing from the lock and is not a platform binding`);
+      console.error(
+        `complete-lockfile: ${name} is missing from the lock and is not a platform binding`,
+      );
       process.exitCode = 1;
       continue;
     }
