@@ -45,7 +45,10 @@ export default tseslint.config(
   {
     files: ['**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      parserOptions: { projectService: false, project: false },
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly' },
+    },
   },
   {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
