@@ -27,8 +27,14 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.client && this.client.status !== 'end') {
-      await this.client.quit().catch(() => this.client?.disconnect());
+    const client = this.client;
+    if (!client || client.status === 'end') {
+      return;
     }
+    // quit() resolves on Redis's reply; the socket closes a moment later. Waiting for 'end'
+    // means nothing of this app still holds the connection once close() has resolved.
+    const ended = new Promise((resolve) => client.once('end', resolve));
+    await client.quit().catch(() => client.disconnect());
+    await ended;
   }
 }
