@@ -41,6 +41,9 @@ function startApp(env: Record<string, string>): Exit {
   }
 }
 
+// Each start compiles the app with ts-node: a few seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('Production posture', () => {
   it('refuses to start in production without JWT_SECRET, with one line and no stack', () => {
     const exit = startApp({ NODE_ENV: 'production' });
