@@ -5,6 +5,7 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { AppConfigModule, type AppConfigModuleOptions } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -15,6 +16,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(configOptions),
         DatabaseModule,
+        RedisModule,
         AuthModule,
         UsersModule,
         HealthModule,

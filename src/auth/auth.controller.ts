@@ -22,6 +22,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
@@ -38,12 +39,12 @@ export class AuthController {
   constructor(private readonly authService: AuthService) {}
 
   @Public()
+  @AuthRateLimit()
   @Post('register')
   @ApiOperation({ summary: 'Create an account' })
   @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid or unknown fields' })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields, or a weak password' })
   @ApiConflictResponse({ description: 'Email or username already taken' })
-  @ApiTooManyRequestsResponse({ description: 'Too many requests from this address' })
   register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
     return this.authService.register(dto);
   }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
@@ -17,6 +18,7 @@ import { TokenService } from './token.service';
   imports: [
     UsersModule,
     SessionsModule,
+    RateLimitModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -20,6 +21,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
+    private readonly loginAttempts: LoginAttemptsService,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
@@ -33,15 +35,18 @@ export class AuthService {
   }
 
   /**
-   * The password is checked before the account state, so a disabled account answers 403 only to
+   * The limits come first: past them the attempt is refused (429) before any bcrypt work. The
+   * password is checked before the account state, so a disabled account answers 403 only to
    * someone who knows its password.
    */
   async validateCredentials(
     login: string,
     password: string,
-    _request: FastifyRequest,
+    request: FastifyRequest,
   ): Promise<User> {
     const user = await this.users.findByEmailOrUsername(login);
+    const account = loginAccountKey(user?.id, login);
+    await this.loginAttempts.admit(account, request.ip);
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
@@ -49,6 +54,7 @@ export class AuthService {
     if (!(await this.passwords.verify(password, user.passwordHash))) {
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
+    await this.loginAttempts.succeeded(account, request.ip);
     if (!user.isActive) {
       throw new ForbiddenException('This account is disabled');
     }

@@ -30,6 +30,8 @@ export class AppConfig {
   readonly jwt!: JwtSettings;
   readonly bcryptCost!: number;
   readonly redisUrl?: string;
+  /** Prefix of every key this app writes to Redis, so apps (or test runs) can share one server. */
+  readonly redisKeyPrefix!: string;
   readonly corsOrigins!: string[];
   readonly trustProxy!: TrustProxySetting;
   readonly admin?: BootstrapAdminSettings;

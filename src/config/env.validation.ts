@@ -151,6 +151,7 @@ export function parseEnvironment(
     },
     bcryptCost,
     redisUrl,
+    redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? 'nest-auth',
     corsOrigins,
     trustProxy,
     admin:

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedBearerToken } from '../../auth/bearer-token';
+import { RateLimitedException } from '../../rate-limit/rate-limited.exception';
 import { isUniqueViolation } from '../../database/database-errors';
 import { errorBody, INTERNAL_ERROR, type ErrorBody } from './error-body';
 
@@ -26,6 +27,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     if (body.statusCode === (HttpStatus.UNAUTHORIZED as number)) {
       reply.header('WWW-Authenticate', wwwAuthenticate(request));
+    }
+    if (exception instanceof RateLimitedException) {
+      reply.header('Retry-After', String(exception.retryAfterSeconds));
     }
     void reply.status(body.statusCode).send(body);
   }

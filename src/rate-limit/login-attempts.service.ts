@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { AppConfig } from '../config/app-config';
+import { consumeOrRefuse, RateLimiterFactory } from './rate-limiter.factory';
+
+export const TOO_MANY_LOGINS = 'Too many failed login attempts; try again later';
+
+/**
+ * Failed logins per account and per client address (LOGIN_MAX_ATTEMPTS in LOGIN_WINDOW).
+ *
+ * An attempt reserves a failure on both counters before the password is checked, atomically in
+ * the store, so concurrent guesses cannot slip past the limit together; a success gives the
+ * reservation back. Past the limit the attempt is refused before any bcrypt work.
+ */
+@Injectable()
+export class LoginAttemptsService {
+  private readonly perAccount: RateLimiterAbstract;
+  private readonly perAddress: RateLimiterAbstract;
+
+  constructor(config: AppConfig, limiters: RateLimiterFactory) {
+    const window = { points: config.loginMaxAttempts, windowSeconds: config.loginWindowSeconds };
+    this.perAccount = limiters.create({ name: 'login-fail-account', ...window });
+    this.perAddress = limiters.create({ name: 'login-fail-address', ...window });
+  }
+
+  /**
+   * Counts the attempt as a failure until {@link succeeded} says otherwise; throws a 429 when the
+   * account or the address is already at the limit (a refused attempt is not counted twice).
+   */
+  async admit(account: string, address: string): Promise<void> {
+    await consumeOrRefuse(this.perAddress, address, TOO_MANY_LOGINS);
+    try {
+      await consumeOrRefuse(this.perAccount, account, TOO_MANY_LOGINS);
+    } catch (error) {
+      await this.perAddress.reward(address, 1);
+      throw error;
+    }
+  }
+
+  /** The password was right: the account starts afresh, and the address gets its point back. */
+  async succeeded(account: string, address: string): Promise<void> {
+    await Promise.all([this.perAccount.delete(account), this.perAddress.reward(address, 1)]);
+  }
+}
+
+/**
+ * The account counter's key. An existing account is counted by its id, so guesses against its
+ * email and its username add up; an unknown login by a digest of its lower-cased text (bounded
+ * length, whatever was submitted).
+ */
+export function loginAccountKey(userId: string | undefined, login: string): string {
+  if (userId !== undefined) {
+    return `user:${userId}`;
+  }
+  return `login:${createHash('sha256').update(login.toLowerCase()).digest('base64url')}`;
+}
