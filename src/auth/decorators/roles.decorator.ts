@@ -9,7 +9,7 @@ export type RoleName = Role | `${Role}`;
 
 /**
  * Restricts a route, or every route of a controller, to users holding at least one of the
- * roles. A handler's own `@Roles()` replaces its controller's. Runs after the JWT guard, so the
+ * roles (at least one must be named). A handler's own `@Roles()` replaces its controller's. Runs after the JWT guard, so the
  * roles checked are the ones the user has on this very request.
  *
  * @example
@@ -19,7 +19,7 @@ export type RoleName = Role | `${Role}`;
  * export class UsersController {}
  * ```
  */
-export const Roles = (...roles: RoleName[]): MethodDecorator & ClassDecorator =>
+export const Roles = (...roles: [RoleName, ...RoleName[]]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ApiForbiddenResponse({ description: `Requires the role ${roles.join(' or ')}` }),
