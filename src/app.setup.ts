@@ -28,7 +28,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   );
   const config = app.get(AppConfig);
   trustProxy.configure(config.trustProxy);
-  await configureApp(app, config);
+  try {
+    await configureApp(app, config);
+  } catch (error) {
+    // A start-up step failed (a bad bootstrap admin, say): release the database before the
+    // caller exits or, in tests, carries on.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 
