@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { PostsController } from '../src/posts/posts.controller';
-import { Post } from '../src/posts/post.entity';
 import { Role } from '../src/users/role.enum';
 import { bearer, login } from './support/auth-helpers';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser, uniqueName } from './support/factories/user.factory';
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+interface Listed {
+  id: string;
+}
+
+/** The items of a page response, typed for the assertions that follow. */
+const itemsOf = (response: { body: unknown }): Listed[] =>
+  (response.body as { items: Listed[] }).items;
 
 describe(PostsController.name, () => {
   let testApp: TestApp;
@@ -115,9 +122,9 @@ describe(PostsController.name, () => {
         [1, 2, 3].map((page) => listPosts({ search: marker.toLowerCase(), limit: 2, page })),
       );
 
-      expect(pages.map((page) => page.body.items.length)).toEqual([2, 1, 0]);
+      expect(pages.map((page) => itemsOf(page).length)).toEqual([2, 1, 0]);
       expect(pages.every((page) => page.body.total === 3)).toBe(true);
-      const ids = pages.flatMap((page) => page.body.items.map((item: Post) => item.id));
+      const ids = pages.flatMap((page) => itemsOf(page).map((item) => item.id));
       expect([...ids].sort()).toEqual([...created].sort());
     });
 

@@ -10,6 +10,15 @@ import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser, uniqueName, type TestUser } from './support/factories/user.factory';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
 
+interface Listed {
+  id: string;
+  createdAt: string;
+}
+
+/** The items of a page response, typed for the assertions that follow. */
+const itemsOf = (response: { body: unknown }): Listed[] =>
+  (response.body as { items: Listed[] }).items;
+
 describe(UsersController.name, () => {
   let testApp: TestApp;
   let admin: TestUser;
@@ -85,15 +94,15 @@ describe(UsersController.name, () => {
       );
 
       expect(pages.map((page) => page.status)).toEqual([200, 200, 200, 200]);
-      expect(pages.map((page) => page.body.items.length)).toEqual([2, 2, 1, 0]);
+      expect(pages.map((page) => itemsOf(page).length)).toEqual([2, 2, 1, 0]);
       for (const [index, page] of pages.entries()) {
         expect(page.body).toMatchObject({ total: 5, page: index + 1, limit: 2 });
       }
-      const ids = pages.flatMap((page) => page.body.items.map((item: User) => item.id));
+      const ids = pages.flatMap((page) => itemsOf(page).map((item) => item.id));
       const whole = await listUsers({ search: marker, limit: 100 });
-      expect(ids).toEqual(whole.body.items.map((item: User) => item.id));
+      expect(ids).toEqual(itemsOf(whole).map((item) => item.id));
       expect([...ids].sort()).toEqual(created.map((testUser) => testUser.user.id).sort());
-      const order = whole.body.items.map((item: User) => [item.createdAt, item.id].join(' '));
+      const order = itemsOf(whole).map((item) => [item.createdAt, item.id].join(' '));
       expect(order).toEqual([...order].sort());
     });
 
@@ -132,9 +141,11 @@ describe(UsersController.name, () => {
 
       expect(response.status).toBe(200);
       expect(response.body.total).toBe(3);
-      expect(response.body.items.map((item: User) => item.id).sort()).toEqual(
-        [byEmail.user.id, byUsername.user.id, byName.user.id].sort(),
-      );
+      expect(
+        itemsOf(response)
+          .map((item) => item.id)
+          .sort(),
+      ).toEqual([byEmail.user.id, byUsername.user.id, byName.user.id].sort());
     });
 
     it('treats LIKE wildcards in the search as plain characters', async () => {
