@@ -1,16 +1,24 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import type { ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { AppConfigModule, type AppConfigModuleOptions } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
+type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
+
 @Module({})
 export class AppModule {
-  static forRoot(configOptions: AppConfigModuleOptions = {}): DynamicModule {
+  /** `extraImports`: modules added beside the app's own (tests mount test-only controllers). */
+  static forRoot(
+    configOptions: AppConfigModuleOptions = {},
+    extraImports: ModuleImport[] = [],
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -20,6 +28,8 @@ export class AppModule {
         AuthModule,
         UsersModule,
         HealthModule,
+        PostsModule,
+        ...extraImports,
       ],
       providers: [
         {

@@ -13,6 +13,8 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export interface CreateAppOptions extends AppConfigModuleOptions {
   logger?: LoggerService | LogLevel[] | false;
+  /** Modules mounted beside the app's own; tests use it to add a test-only controller. */
+  extraImports?: Parameters<typeof AppModule.forRoot>[1];
 }
 
 /** Builds the application as production runs it; main.ts and every e2e test share this. */
@@ -20,13 +22,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const trustProxy = new TrustProxyRule();
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy.trust });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(options),
+    AppModule.forRoot(options, options.extraImports),
     adapter,
     { abortOnError: false, logger: options.logger, bufferLogs: false },
   );
   const config = app.get(AppConfig);
   trustProxy.configure(config.trustProxy);
-  await configureApp(app, config);
+  try {
+    await configureApp(app, config);
+  } catch (error) {
+    // A start-up step failed (a bad bootstrap admin, say): release the database before the
+    // caller exits or, in tests, carries on.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

@@ -9,6 +9,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { RolesGuard } from './guards/roles.guard';
 import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from './signing-key';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
@@ -50,6 +51,8 @@ import { TokenService } from './token.service';
     JwtStrategy,
     // Deny by default: every route of every module needs a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
+    // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
+    { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [AuthService, TokenService],
 })

@@ -1,14 +1,20 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url';
+import { Post } from '../posts/post.entity';
 import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
 import { User } from '../users/user.entity';
 import { CreateUsers1763888400000 } from './migrations/1763888400000-create-users';
 import { CreateSessions1763888500000 } from './migrations/1763888500000-create-sessions';
+import { CreatePosts1763888600000 } from './migrations/1763888600000-create-posts';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
-export const ENTITIES = [User, Session, SpentRefreshToken];
-export const MIGRATIONS = [CreateUsers1763888400000, CreateSessions1763888500000];
+export const ENTITIES = [User, Session, SpentRefreshToken, Post];
+export const MIGRATIONS = [
+  CreateUsers1763888400000,
+  CreateSessions1763888500000,
+  CreatePosts1763888600000,
+];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */
 export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {

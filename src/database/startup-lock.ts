@@ -6,6 +6,9 @@ import { AppConfig } from '../config/app-config';
 // Any fixed 64-bit number works; it only has to be the same in every instance of this app.
 const POSTGRES_ADVISORY_LOCK_KEY = 7_345_120_981;
 
+/** The last holder (or waiter) of each SQLite lock file in this process. */
+const inProcessQueue = new Map<string, Promise<void>>();
+
 /**
  * Runs start-up work (migrations, the bootstrap admin) in one instance at a time, so that N
  * instances starting together on an empty database do it exactly once. PostgreSQL gives an
@@ -46,6 +49,26 @@ export class StartupLock {
   }
 
   private async withSqliteLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+    // Waiting for the file lock blocks the thread (better-sqlite3 is synchronous), so two apps in
+    // one process (tests start several on one file) would wait on each other forever; queue
+    // them here first, and let the file lock order separate processes.
+    const previous = inProcessQueue.get(path) ?? Promise.resolve();
+    const turn = previous.then(() => this.holdSqliteLockFile(path, work));
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    inProcessQueue.set(path, settled);
+    try {
+      return await turn;
+    } finally {
+      if (inProcessQueue.get(path) === settled) {
+        inProcessQueue.delete(path);
+      }
+    }
+  }
+
+  private async holdSqliteLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
     const lock = new BetterSqlite3(path, { timeout: 60_000 });
     try {
       lock.exec('BEGIN EXCLUSIVE');

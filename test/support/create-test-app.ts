@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.setup';
+import { createApp, type CreateAppOptions } from '../../src/app.setup';
 import type { RawEnvironment } from '../../src/config/env.validation';
 import { copySqliteTemplate, usingPostgres } from './test-database';
 
@@ -32,7 +32,10 @@ export function testDatabaseUrl(): string {
 }
 
 /** The app as production builds it (createApp), with test settings and its own database. */
-export async function createTestApp(env: RawEnvironment = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: RawEnvironment = {},
+  options: Pick<CreateAppOptions, 'extraImports'> = {},
+): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const app = await createApp({
     readEnvFile: false,
@@ -46,6 +49,7 @@ export async function createTestApp(env: RawEnvironment = {}): Promise<TestApp> 
       DATABASE_URL: databaseUrl,
     },
     logger: ['error', 'fatal'],
+    ...options,
   });
   const server = app.getHttpServer();
   return {

@@ -1,0 +1,44 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation/is-optional-not-null.decorator';
+import { Role } from '../role.enum';
+import { IsUsername } from '../validation/is-username.decorator';
+
+/** `PATCH /users/:id` (admin). Every field is optional; `fullName: null` clears the name. */
+export class AdminUpdateUserDto {
+  @ApiPropertyOptional({ example: false })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  isActive?: boolean;
+
+  @ApiPropertyOptional({ enum: Role, isArray: true, example: [Role.User, Role.Admin] })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayUnique()
+  @IsEnum(Role, {
+    each: true,
+    message: `each role must be one of ${Object.values(Role).join(', ')}`,
+  })
+  roles?: Role[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100, example: 'Ada Lovelace' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  fullName?: string | null;
+
+  @ApiPropertyOptional({ example: 'ada', pattern: '^[A-Za-z0-9_.-]{3,32}$' })
+  @IsOptionalNotNull()
+  @IsUsername()
+  username?: string;
+}
