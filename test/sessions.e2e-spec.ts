@@ -395,6 +395,43 @@ describe(SessionsController.name, () => {
     });
   });
 
+  describe('GET /docs-json', () => {
+    it.each([
+      ['/api/v1/auth/refresh', 'post', ['200', '400', '401', '429'], true, false],
+      ['/api/v1/auth/logout', 'post', ['204', '400', '401'], true, true],
+      ['/api/v1/users/me', 'patch', ['200', '400', '401', '409'], true, true],
+      ['/api/v1/users/me/password', 'post', ['204', '400', '401', '403'], true, true],
+      ['/api/v1/users/me/sessions', 'get', ['200', '401'], false, true],
+      ['/api/v1/users/me/sessions/{id}', 'delete', ['204', '400', '401', '404'], false, true],
+    ])(
+      'documents %s %s with its responses, body and security',
+      async (path, method, statuses, hasBody, isProtected) => {
+        const response = await testApp.http().get('/docs-json');
+        const operation = response.body.paths[path]?.[method];
+
+        expect(operation).toBeDefined();
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(statuses));
+        expect(operation.requestBody !== undefined).toBe(hasBody);
+        expect(operation.security !== undefined).toBe(isProtected);
+      },
+    );
+
+    it('describes a listed session without any token or hash field', async () => {
+      const response = await testApp.http().get('/docs-json');
+
+      const schema = response.body.components.schemas.SessionResponseDto;
+      expect(Object.keys(schema.properties).sort()).toEqual([
+        'createdAt',
+        'current',
+        'expiresAt',
+        'id',
+        'ip',
+        'lastUsedAt',
+        'userAgent',
+      ]);
+    });
+  });
+
   describe('per-request session check', () => {
     it('loads the session and the user in one query', async () => {
       const { tokens } = await signedIn();
