@@ -15,6 +15,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -26,9 +27,12 @@ import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
+import { CurrentSessionId } from './decorators/current-session-id.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
 import { LoginDto } from './dto/login.dto';
+import { LogoutDto } from './dto/logout.dto';
+import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
@@ -69,5 +73,47 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   login(@CurrentUser() user: User, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
     return this.authService.login(user, request);
+  }
+
+  @Public()
+  @AuthRateLimit()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new token pair',
+    description:
+      'The presented refresh token is spent: use the new one next time. Presenting a spent ' +
+      'token again ends its whole session (reuse detection), so send one refresh at a time.',
+  })
+  @ApiBody({ type: RefreshTokenDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ description: '`refresh_token` missing or not a string' })
+  @ApiUnauthorizedResponse({
+    description: 'Not a live refresh token: unknown, expired, revoked or already spent',
+  })
+  refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
+    return this.authService.refresh(dto.refresh_token);
+  }
+
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'End the current session',
+    description:
+      "The access token's session is over: its access and refresh tokens are refused from the " +
+      "next request. `refresh_token`, when given and belonging to another of the caller's " +
+      'sessions, ends that session too; any other token is ignored.',
+  })
+  @ApiBody({ type: LogoutDto, required: false })
+  @ApiNoContentResponse({ description: 'The session is over' })
+  @ApiBadRequestResponse({ description: '`refresh_token` not a string, or unknown fields' })
+  logout(
+    @CurrentUser('id') userId: string,
+    @CurrentSessionId() sessionId: string,
+    @Body() dto: LogoutDto,
+  ): Promise<void> {
+    return this.authService.logout(userId, sessionId, dto.refresh_token);
   }
 }

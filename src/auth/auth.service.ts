@@ -13,6 +13,7 @@ import { TokenService } from './token.service';
 
 /** One message for an unknown account and a wrong password, so neither reveals the other. */
 export const INVALID_CREDENTIALS = 'Incorrect username or password';
+export const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
 
 @Injectable()
 export class AuthService {
@@ -67,5 +68,29 @@ export class AuthService {
   async login(user: User, request: FastifyRequest): Promise<TokenResponseDto> {
     const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request));
     return this.tokens.issue(user, session, refreshToken);
+  }
+
+  /**
+   * Spends the refresh token and issues the next pair of the same session. Every failure is one
+   * 401, whatever the cause (unknown, expired, revoked, spent, user disabled), so the answer
+   * reveals nothing; presenting a spent token has also ended its session by then.
+   */
+  async refresh(refreshToken: string): Promise<TokenResponseDto> {
+    const result = await this.sessions.rotate(refreshToken);
+    if (result.outcome !== 'rotated') {
+      throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
+    }
+    return this.tokens.issue(result.user, result.session, result.refreshToken);
+  }
+
+  /**
+   * Ends the caller's current session and, when the client also sends a refresh token of another
+   * of its own sessions, that one too (see SessionsService.revokeOwnedByRefreshToken).
+   */
+  async logout(userId: string, sessionId: string, refreshToken?: string): Promise<void> {
+    await this.sessions.revoke(sessionId);
+    if (refreshToken !== undefined) {
+      await this.sessions.revokeOwnedByRefreshToken(userId, refreshToken);
+    }
   }
 }

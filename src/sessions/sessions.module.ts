@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { User } from '../users/user.entity';
 import { Session } from './session.entity';
+import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Session, SpentRefreshToken, User])],
+  controllers: [SessionsController],
   providers: [SessionsService],
   exports: [SessionsService],
 })

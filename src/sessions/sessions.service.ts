@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { User } from '../users/user.entity';
@@ -20,11 +20,22 @@ export interface IssuedSession {
 }
 
 export type RotationResult =
-  | { outcome: 'rotated'; session: Session; refreshToken: string }
+  | { outcome: 'rotated'; session: Session; user: User; refreshToken: string }
   | { outcome: 'reused' | 'invalid' };
+
+/** How often one instance looks for dead sessions to delete (on login, not on a timer). */
+export const PURGE_INTERVAL_MS = 60_000;
+/**
+ * How long a session stays in the table after it expired or was revoked. Past that its refresh
+ * tokens get 401 either way; the hour only leaves a short trail for whoever investigates.
+ */
+export const PURGE_GRACE_MS = 60 * 60_000;
 
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+  private nextPurgeAt = 0;
+
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(SpentRefreshToken)
@@ -48,6 +59,7 @@ export class SessionsService {
       ip: client.ip?.slice(0, 64) ?? null,
     });
     await this.sessions.insert(session);
+    await this.purgeIfDue(now);
     return { session, refreshToken };
   }
 
@@ -87,6 +99,12 @@ export class SessionsService {
     if (session.revokedAt !== null || session.expiresAt <= now) {
       return { outcome: 'invalid' };
     }
+    // Checked before the token is spent: a disabled user's token stays usable should an admin
+    // enable the account again, and a deleted user's sessions are already gone (cascade).
+    const user = await this.users.findOneBy({ id: session.userId });
+    if (!user?.isActive) {
+      return { outcome: 'invalid' };
+    }
     try {
       await this.spentTokens.insert({ tokenHash: hash, sessionId: session.id });
     } catch (error) {
@@ -108,6 +126,7 @@ export class SessionsService {
     return {
       outcome: 'rotated',
       session: { ...session, lastUsedAt: now, expiresAt },
+      user,
       refreshToken: nextToken,
     };
   }
@@ -115,6 +134,85 @@ export class SessionsService {
   /** Ends a session: its access and refresh tokens are refused from the next request on. */
   async revoke(sessionId: string): Promise<void> {
     await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** The user's sessions that can still be used, most recently used first. */
+  listLive(userId: string): Promise<Session[]> {
+    return this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { lastUsedAt: 'DESC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * Ends one of the user's live sessions. False when there is none with that id for this user
+   * (unknown, another user's, or already over), which the caller reports as 404.
+   */
+  async revokeOwned(userId: string, sessionId: string): Promise<boolean> {
+    const now = new Date();
+    const result = await this.sessions.update(
+      { id: sessionId, userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      { revokedAt: now },
+    );
+    return result.affected === 1;
+  }
+
+  /** Ends every session of the user but one (the password change keeps the caller's). */
+  async revokeAllExcept(userId: string, keepSessionId: string): Promise<void> {
+    await this.sessions.update(
+      { userId, id: Not(keepSessionId), revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+
+  /**
+   * Ends the session a refresh token belongs to (its current token or a spent one), when that
+   * session is the user's. Anything else is ignored, as RFC 7009 §2.2 does for unknown tokens:
+   * the caller learns nothing about tokens that are not theirs and cannot end a stranger's session.
+   */
+  async revokeOwnedByRefreshToken(userId: string, refreshToken: string): Promise<void> {
+    const hash = hashRefreshToken(refreshToken);
+    const current = await this.sessions.findOne({
+      select: { id: true },
+      where: { refreshTokenHash: hash, userId },
+    });
+    const sessionId =
+      current?.id ?? (await this.spentTokens.findOneBy({ tokenHash: hash }))?.sessionId;
+    if (sessionId) {
+      await this.sessions.update(
+        { id: sessionId, userId, revokedAt: IsNull() },
+        { revokedAt: new Date() },
+      );
+    }
+  }
+
+  /**
+   * Deletes sessions that expired or were revoked more than {@link PURGE_GRACE_MS} ago; their
+   * spent refresh tokens go with them (ON DELETE CASCADE). Returns how many sessions went.
+   */
+  async purgeDead(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - PURGE_GRACE_MS);
+    const result = await this.sessions.delete([
+      { expiresAt: LessThan(cutoff) },
+      { revokedAt: LessThan(cutoff) },
+    ]);
+    return result.affected ?? 0;
+  }
+
+  /**
+   * Purges lazily, at most once per {@link PURGE_INTERVAL_MS} per instance, so the table stays
+   * bounded without a scheduler. A failure is logged and never fails the login that ran it.
+   */
+  private async purgeIfDue(now: Date): Promise<void> {
+    if (now.getTime() < this.nextPurgeAt) {
+      return;
+    }
+    this.nextPurgeAt = now.getTime() + PURGE_INTERVAL_MS;
+    try {
+      await this.purgeDead(now);
+    } catch (error) {
+      this.logger.warn(`Purging dead sessions failed: ${String(error)}`);
+    }
   }
 
   private refreshExpiry(from: Date): Date {

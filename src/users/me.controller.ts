@@ -1,16 +1,65 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
 import { UserResponseDto } from './dto/user-response.dto';
+import { MeService } from './me.service';
 import type { User } from './user.entity';
 
 @ApiTags('me')
 @Controller('users/me')
 export class MeController {
+  constructor(private readonly me: MeService) {}
+
   @Get()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserResponseDto })
   getMe(@CurrentUser() user: User): UserResponseDto {
     return UserResponseDto.from(user);
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Change your username or full name',
+    description: 'Only the fields sent change; `fullName: null` clears the full name.',
+  })
+  @ApiBody({ type: UpdateMeDto })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid or unknown fields' })
+  @ApiConflictResponse({ description: 'Username already taken (compared case-insensitively)' })
+  async updateMe(
+    @CurrentUser('id') userId: string,
+    @Body() dto: UpdateMeDto,
+  ): Promise<UserResponseDto> {
+    return UserResponseDto.from(await this.me.updateProfile(userId, dto));
+  }
+
+  @Post('password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Change your password',
+    description: 'Every other session of yours is ended; this one stays signed in.',
+  })
+  @ApiBody({ type: ChangePasswordDto })
+  @ApiNoContentResponse({ description: 'Password changed; the other sessions are over' })
+  @ApiBadRequestResponse({ description: 'Invalid fields, or a new password the policy refuses' })
+  @ApiForbiddenResponse({ description: 'The current password is wrong' })
+  changePassword(
+    @CurrentUser('id') userId: string,
+    @CurrentSessionId() sessionId: string,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    return this.me.changePassword(userId, sessionId, dto);
   }
 }

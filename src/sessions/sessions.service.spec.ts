@@ -1,0 +1,96 @@
+import { Logger } from '@nestjs/common';
+import type { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import type { User } from '../users/user.entity';
+import type { Session } from './session.entity';
+import { PURGE_GRACE_MS, PURGE_INTERVAL_MS, SessionsService } from './sessions.service';
+import type { SpentRefreshToken } from './spent-refresh-token.entity';
+
+const START = new Date('2026-01-01T00:00:00.000Z').getTime();
+const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
+
+/** Only what open() and purgeDead() touch; the rest of the service is covered end to end. */
+function build(deleteImpl: () => Promise<{ affected?: number }>) {
+  const sessions = {
+    create: (values: Partial<Session>) => values as Session,
+    insert: jest.fn(() => Promise.resolve({})),
+    delete: jest.fn(deleteImpl),
+  };
+  const config = AppConfig.from({
+    jwt: { refreshTtlSeconds: 3600 },
+  } as unknown as Omit<AppConfig, 'isProduction'>);
+  const service = new SessionsService(
+    sessions as unknown as Repository<Session>,
+    {} as Repository<SpentRefreshToken>,
+    {} as Repository<User>,
+    config,
+  );
+  return { service, sessions };
+}
+
+describe(SessionsService.name, () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: START });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  describe('open', () => {
+    it('purges dead sessions at the first login, then at most once per interval', async () => {
+      const { service, sessions } = build(() => Promise.resolve({ affected: 0 }));
+
+      await service.open('user-1', CLIENT);
+      jest.setSystemTime(START + PURGE_INTERVAL_MS - 1);
+      await service.open('user-1', CLIENT);
+      expect(sessions.delete).toHaveBeenCalledTimes(1);
+
+      jest.setSystemTime(START + PURGE_INTERVAL_MS);
+      await service.open('user-1', CLIENT);
+      expect(sessions.delete).toHaveBeenCalledTimes(2);
+      expect(sessions.insert).toHaveBeenCalledTimes(3);
+    });
+
+    it('still opens the session when the purge fails, and waits an interval before retrying', async () => {
+      const { service, sessions } = build(() => Promise.reject(new Error('database is locked')));
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+
+      const first = await service.open('user-1', CLIENT);
+      const second = await service.open('user-1', CLIENT);
+
+      expect(first.refreshToken).toEqual(expect.any(String));
+      expect(second.session.userId).toBe('user-1');
+      expect(sessions.delete).toHaveBeenCalledTimes(1);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('database is locked'));
+      warn.mockRestore();
+    });
+
+    it('sets the expiry one refresh TTL after the login', async () => {
+      const { service } = build(() => Promise.resolve({ affected: 0 }));
+
+      const { session } = await service.open('user-1', CLIENT);
+
+      expect(session.expiresAt.getTime()).toBe(START + 3600 * 1000);
+      expect(session.createdAt.getTime()).toBe(START);
+      expect(session.revokedAt).toBeNull();
+    });
+  });
+
+  describe('purgeDead', () => {
+    it('deletes sessions expired or revoked before the grace period, and reports the count', async () => {
+      const { service, sessions } = build(() => Promise.resolve({ affected: 4 }));
+
+      const purged = await service.purgeDead(new Date(START));
+
+      expect(purged).toBe(4);
+      const [criteria] = sessions.delete.mock.calls[0] as unknown as [
+        { expiresAt?: { value: Date }; revokedAt?: { value: Date } }[],
+      ];
+      const cutoff = START - PURGE_GRACE_MS;
+      expect(criteria).toHaveLength(2);
+      expect(criteria[0].expiresAt?.value.getTime()).toBe(cutoff);
+      expect(criteria[1].revokedAt?.value.getTime()).toBe(cutoff);
+    });
+  });
+});
