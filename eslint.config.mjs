@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       'bench/results/',
       'jest.config.js',
+      'test/ui/jest-ui-preset.js',
       'eslint.config.mjs',
     ],
   },

@@ -1,13 +1,9 @@
 import './config/load-env-file';
 import { AppConfig } from './config/app-config';
 import { ConfigValidationError } from './config/config-validation.error';
-import { parseEnvironment } from './config/env.validation';
 import { createApp } from './app.setup';
 
 async function bootstrap(): Promise<void> {
-  // Checked once before Nest starts too: inside NestFactory a config error is first logged by
-  // Nest's ExceptionHandler with a stack, and the operator should see only the lines below.
-  parseEnvironment(process.env);
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen({ host: config.host, port: config.port });

@@ -1,6 +1,8 @@
 import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AppConfig } from './app-config';
+import { parse } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseEnvironment, type RawEnvironment } from './env.validation';
 
 const APP_CONFIG_KEY = 'app';
@@ -21,17 +23,19 @@ export interface AppConfigModuleOptions {
 export class AppConfigModule {
   static forRoot(options: AppConfigModuleOptions = {}): DynamicModule {
     const logger = new Logger('Config');
+    // Parsed here, synchronously, rather than in ConfigModule's `validate` hook: ConfigModule.forRoot
+    // is async, so its errors surface inside Nest's module scan, which logs them with a stack
+    // trace. Thrown from here, a ConfigValidationError reaches main.ts, which prints one line per key.
+    const appConfig = parseEnvironment(
+      { ...readDotEnv(options.readEnvFile !== false), ...process.env, ...options.overrides },
+      { warn: (message) => logger.warn(message) },
+    );
     return {
       module: AppConfigModule,
       imports: [
         ConfigModule.forRoot({
-          ignoreEnvFile: options.readEnvFile === false,
-          validate: (raw: RawEnvironment) => ({
-            [APP_CONFIG_KEY]: parseEnvironment(
-              { ...raw, ...options.overrides },
-              { warn: (message) => logger.warn(message) },
-            ),
-          }),
+          ignoreEnvFile: true,
+          validate: () => ({ [APP_CONFIG_KEY]: appConfig }),
         }),
       ],
       providers: [
@@ -45,4 +49,10 @@ export class AppConfigModule {
       exports: [AppConfig],
     };
   }
+}
+
+/** `.env` of the working directory, under the process environment as @nestjs/config reads it. */
+function readDotEnv(enabled: boolean): RawEnvironment {
+  const file = '.env';
+  return enabled && existsSync(file) ? parse(readFileSync(file)) : {};
 }

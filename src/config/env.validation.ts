@@ -94,9 +94,8 @@ export function parseEnvironment(
         undefined,
       );
     } else {
-      secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
+      // Generated once the rest is known to be valid, so a refused start-up writes nothing.
       secretGenerated = true;
-      warn('JWT_SECRET is not set: using a generated development key kept in ./data/');
     }
   }
 
@@ -136,7 +135,20 @@ export function parseEnvironment(
     fail('ADMIN_EMAIL', 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together', undefined);
   }
 
-  const config = AppConfig.from({
+  const loginMaxAttempts = integer('LOGIN_MAX_ATTEMPTS', 10, 1, Number.MAX_SAFE_INTEGER);
+  const loginWindowSeconds = duration('LOGIN_WINDOW', '15m');
+  const authRateLimit = integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER);
+  const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+
+  if (problems.length > 0) {
+    throw new ConfigValidationError(problems);
+  }
+  if (secretGenerated) {
+    secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
+    warn('JWT_SECRET is not set: using a generated development key kept in ./data/');
+  }
+
+  return AppConfig.from({
     nodeEnv,
     host,
     port,
@@ -162,16 +174,12 @@ export function parseEnvironment(
             username: read('ADMIN_USERNAME') ?? 'admin',
           }
         : undefined,
-    loginMaxAttempts: integer('LOGIN_MAX_ATTEMPTS', 10, 1, Number.MAX_SAFE_INTEGER),
-    loginWindowSeconds: duration('LOGIN_WINDOW', '15m'),
-    authRateLimit: integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER),
+    loginMaxAttempts,
+    loginWindowSeconds,
+    authRateLimit,
     metricsToken: read('METRICS_TOKEN'),
-    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logLevel,
   });
-  if (problems.length > 0) {
-    throw new ConfigValidationError(problems);
-  }
-  return config;
 }
 
 function isRedisUrl(text: string): boolean {

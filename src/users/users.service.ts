@@ -62,12 +62,16 @@ export class UsersService {
     return user;
   }
 
-  /** Login accepts either the email or the username, both case-insensitively. */
+  /**
+   * Login accepts either the email or the username, both case-insensitively. The database folds
+   * both sides, as its unique indexes on lower(...) do: SQLite's lower() folds ASCII only, so a
+   * login folded by JavaScript would never match an email such as `Élodie@example.com` there.
+   */
   findByEmailOrUsername(login: string): Promise<User | null> {
     return this.users
       .createQueryBuilder('user')
-      .where('lower(user.email) = :login OR lower(user.username) = :login', {
-        login: login.toLowerCase(),
+      .where('lower(user.email) = lower(:login) OR lower(user.username) = lower(:login)', {
+        login,
       })
       .getOne();
   }

@@ -2,6 +2,11 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { User } from '../../users/user.entity';
 import type { AuthenticatedRequest } from '../types/authenticated-request.type';
 
+/** The data fields of a user (its methods and getters excluded). */
+export type UserField = {
+  [K in keyof User]: User[K] extends (...args: never[]) => unknown ? never : K;
+}[keyof User];
+
 /**
  * The signed-in user, loaded and checked active by the JWT guard on this very request, or one
  * of its fields.
@@ -15,11 +20,6 @@ import type { AuthenticatedRequest } from '../types/authenticated-request.type';
  * create(@CurrentUser('id') authorId: string) {}
  * ```
  */
-/** The data fields of a user (its methods and getters excluded). */
-export type UserField = {
-  [K in keyof User]: User[K] extends (...args: never[]) => unknown ? never : K;
-}[keyof User];
-
 export const CurrentUser = createParamDecorator(
   (field: UserField | undefined, context: ExecutionContext) => {
     const request = context.switchToHttp().getRequest<Partial<AuthenticatedRequest>>();

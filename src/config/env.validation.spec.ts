@@ -1,0 +1,353 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigValidationError } from './config-validation.error';
+import { parseEnvironment, type RawEnvironment } from './env.validation';
+
+const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
+
+/** The problems a parse reports, or [] when it succeeds. */
+function problemsOf(raw: RawEnvironment, dataDirectory?: string): string[] {
+  try {
+    parseEnvironment(raw, { dataDirectory });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      return error.problems;
+    }
+    throw error;
+  }
+}
+
+describe(parseEnvironment.name, () => {
+  let dataDirectory: string;
+
+  beforeEach(() => {
+    dataDirectory = mkdtempSync(join(tmpdir(), 'nest-auth-config-'));
+  });
+
+  afterEach(() => {
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
+
+  describe('defaults', () => {
+    it('gives every key of the contract its default', () => {
+      const config = parseEnvironment({ JWT_SECRET: SECRET }, { dataDirectory });
+
+      expect(config).toMatchObject({
+        nodeEnv: 'development',
+        host: '0.0.0.0',
+        port: 3000,
+        database: { kind: 'sqlite', path: './data/app.sqlite' },
+        jwt: {
+          secret: SECRET,
+          secretGenerated: false,
+          accessTtlSeconds: 900,
+          refreshTtlSeconds: 604800,
+          issuer: 'nest-auth',
+          audience: 'nest-auth-api',
+        },
+        bcryptCost: 12,
+        redisUrl: undefined,
+        corsOrigins: [],
+        trustProxy: false,
+        admin: undefined,
+        loginMaxAttempts: 10,
+        loginWindowSeconds: 900,
+        authRateLimit: 60,
+        metricsToken: undefined,
+        logLevel: 'info',
+      });
+      expect(config.isProduction).toBe(false);
+    });
+
+    it('treats empty and blank values as unset', () => {
+      const config = parseEnvironment(
+        {
+          JWT_SECRET: SECRET,
+          PORT: '',
+          DATABASE_URL: '  ',
+          JWT_ACCESS_TTL: '',
+          BCRYPT_COST: '',
+          REDIS_URL: '',
+          TRUST_PROXY: '',
+          METRICS_TOKEN: '',
+          ADMIN_EMAIL: '',
+          ADMIN_PASSWORD: '',
+        },
+        { dataDirectory },
+      );
+
+      expect(config).toMatchObject({
+        port: 3000,
+        database: { kind: 'sqlite', path: './data/app.sqlite' },
+        jwt: { accessTtlSeconds: 900 },
+        bcryptCost: 12,
+        redisUrl: undefined,
+        trustProxy: false,
+        metricsToken: undefined,
+        admin: undefined,
+      });
+    });
+  });
+
+  describe('valid values', () => {
+    it.each<[string, RawEnvironment, Record<string, unknown>]>([
+      ['NODE_ENV=production', { NODE_ENV: 'production' }, { nodeEnv: 'production' }],
+      ['NODE_ENV=test', { NODE_ENV: 'test' }, { nodeEnv: 'test' }],
+      ['HOST', { HOST: '127.0.0.1' }, { host: '127.0.0.1' }],
+      ['PORT=0', { PORT: '0' }, { port: 0 }],
+      ['PORT=65535', { PORT: '65535' }, { port: 65535 }],
+      [
+        'a relative SQLite path',
+        { DATABASE_URL: 'sqlite:./tmp/db.sqlite' },
+        { database: { kind: 'sqlite', path: './tmp/db.sqlite' } },
+      ],
+      [
+        'an absolute SQLite path',
+        { DATABASE_URL: 'sqlite:/var/lib/app.sqlite' },
+        { database: { kind: 'sqlite', path: '/var/lib/app.sqlite' } },
+      ],
+      [
+        'SQLite in memory',
+        { DATABASE_URL: 'sqlite::memory:' },
+        { database: { kind: 'sqlite', path: ':memory:' } },
+      ],
+      [
+        'a full postgres:// URL',
+        { DATABASE_URL: 'postgres://app:secret@db.internal:5432/app' },
+        { database: { kind: 'postgres', url: 'postgres://app:secret@db.internal:5432/app' } },
+      ],
+      [
+        'a postgresql:// URL without user, password or port',
+        { DATABASE_URL: 'postgresql://localhost/app' },
+        { database: { kind: 'postgres', url: 'postgresql://localhost/app' } },
+      ],
+      [
+        'a postgres:// URL with a host only',
+        { DATABASE_URL: 'postgres://db' },
+        { database: { kind: 'postgres', url: 'postgres://db' } },
+      ],
+      ['JWT_ACCESS_TTL in seconds', { JWT_ACCESS_TTL: '60' }, { jwt: { accessTtlSeconds: 60 } }],
+      [
+        'JWT_ACCESS_TTL in seconds with s',
+        { JWT_ACCESS_TTL: '45s' },
+        { jwt: { accessTtlSeconds: 45 } },
+      ],
+      ['JWT_ACCESS_TTL in hours', { JWT_ACCESS_TTL: '1h' }, { jwt: { accessTtlSeconds: 3600 } }],
+      [
+        'JWT_REFRESH_TTL in days',
+        { JWT_REFRESH_TTL: '30d' },
+        { jwt: { refreshTtlSeconds: 2592000 } },
+      ],
+      [
+        'JWT_ISSUER and JWT_AUDIENCE',
+        { JWT_ISSUER: 'me', JWT_AUDIENCE: 'them' },
+        { jwt: { issuer: 'me', audience: 'them' } },
+      ],
+      ['BCRYPT_COST=4', { BCRYPT_COST: '4' }, { bcryptCost: 4 }],
+      ['BCRYPT_COST=15', { BCRYPT_COST: '15' }, { bcryptCost: 15 }],
+      [
+        'BCRYPT_COST=10 in production',
+        { NODE_ENV: 'production', BCRYPT_COST: '10' },
+        { bcryptCost: 10 },
+      ],
+      [
+        'a redis:// URL',
+        { REDIS_URL: 'redis://127.0.0.1:6379/2' },
+        { redisUrl: 'redis://127.0.0.1:6379/2' },
+      ],
+      [
+        'a rediss:// URL',
+        { REDIS_URL: 'rediss://:pw@cache:6380' },
+        { redisUrl: 'rediss://:pw@cache:6380' },
+      ],
+      [
+        'CORS_ORIGINS with spaces',
+        { CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' },
+        { corsOrigins: ['https://a.example.com', 'http://localhost:5173'] },
+      ],
+      ['CORS_ORIGINS=*', { CORS_ORIGINS: '*' }, { corsOrigins: ['*'] }],
+      ['TRUST_PROXY=off', { TRUST_PROXY: 'off' }, { trustProxy: false }],
+      ['TRUST_PROXY=false', { TRUST_PROXY: 'false' }, { trustProxy: false }],
+      ['TRUST_PROXY=0', { TRUST_PROXY: '0' }, { trustProxy: false }],
+      ['a hop count', { TRUST_PROXY: '2' }, { trustProxy: 2 }],
+      [
+        'proxy addresses and ranges',
+        { TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1,fd00::/8,loopback' },
+        { trustProxy: ['10.0.0.1', '192.168.0.0/16', '::1', 'fd00::/8', 'loopback'] },
+      ],
+      [
+        'a bootstrap admin',
+        { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'long enough pass' },
+        { admin: { email: 'root@example.com', password: 'long enough pass', username: 'admin' } },
+      ],
+      [
+        'a bootstrap admin with a username',
+        { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'pw pw pw pw', ADMIN_USERNAME: 'root' },
+        { admin: { username: 'root' } },
+      ],
+      ['LOGIN_MAX_ATTEMPTS', { LOGIN_MAX_ATTEMPTS: '1' }, { loginMaxAttempts: 1 }],
+      ['LOGIN_WINDOW', { LOGIN_WINDOW: '1h' }, { loginWindowSeconds: 3600 }],
+      ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '100000' }, { authRateLimit: 100000 }],
+      ['METRICS_TOKEN', { METRICS_TOKEN: 'scrape-me' }, { metricsToken: 'scrape-me' }],
+      ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
+      ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+    ])('reads %s', (_case, raw, expected) => {
+      const config = parseEnvironment({ JWT_SECRET: SECRET, ...raw }, { dataDirectory });
+
+      expect(config).toMatchObject(expected);
+    });
+
+    it('accepts a 32-byte JWT_SECRET in production, counting UTF-8 bytes', () => {
+      const secret = 'é'.repeat(16);
+
+      const config = parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: secret });
+
+      expect(config.jwt.secret).toBe(secret);
+      expect(config.isProduction).toBe(true);
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each<[string, RawEnvironment]>([
+      ['NODE_ENV', { NODE_ENV: 'prod' }],
+      ['PORT', { PORT: 'abc' }],
+      ['PORT', { PORT: '-1' }],
+      ['PORT', { PORT: '65536' }],
+      ['PORT', { PORT: '80.5' }],
+      ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/app' }],
+      ['DATABASE_URL', { DATABASE_URL: 'sqlite:' }],
+      ['DATABASE_URL', { DATABASE_URL: 'postgres://' }],
+      ['DATABASE_URL', { DATABASE_URL: 'postgres://[bad' }],
+      ['DATABASE_URL', { DATABASE_URL: './data/app.sqlite' }],
+      ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: 'soon' }],
+      ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '0' }],
+      ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '-15m' }],
+      ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '1.5h' }],
+      ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '1w' }],
+      ['BCRYPT_COST', { BCRYPT_COST: '3' }],
+      ['BCRYPT_COST', { BCRYPT_COST: '16' }],
+      ['BCRYPT_COST', { BCRYPT_COST: 'abc' }],
+      ['BCRYPT_COST', { BCRYPT_COST: '12.5' }],
+      ['BCRYPT_COST', { NODE_ENV: 'production', BCRYPT_COST: '9' }],
+      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: undefined }],
+      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: '' }],
+      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) }],
+      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'é'.repeat(15) }],
+      ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+      ['REDIS_URL', { REDIS_URL: 'http://cache:6379' }],
+      ['CORS_ORIGINS', { CORS_ORIGINS: 'example.com' }],
+      ['CORS_ORIGINS', { CORS_ORIGINS: 'https://example.com/path' }],
+      ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.1,not-an-ip' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '-1' }],
+      ['ADMIN_EMAIL', { ADMIN_EMAIL: 'root@example.com' }],
+      ['ADMIN_EMAIL', { ADMIN_PASSWORD: 'a password' }],
+      ['LOGIN_MAX_ATTEMPTS', { LOGIN_MAX_ATTEMPTS: '0' }],
+      ['LOGIN_MAX_ATTEMPTS', { LOGIN_MAX_ATTEMPTS: 'ten' }],
+      ['LOGIN_WINDOW', { LOGIN_WINDOW: 'forever' }],
+      ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '0' }],
+      ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ])('refuses a bad %s with one line naming it: %j', (key, raw) => {
+      const problems = problemsOf({ JWT_SECRET: SECRET, ...raw }, dataDirectory);
+
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${key}: `));
+      expect(problems[0]).not.toContain('\n');
+    });
+
+    it('reports every invalid key at once, one line each', () => {
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'mysql://x',
+        JWT_ACCESS_TTL: 'soon',
+        BCRYPT_COST: '99',
+        PORT: 'http',
+      });
+
+      expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+        'BCRYPT_COST',
+        'DATABASE_URL',
+        'JWT_ACCESS_TTL',
+        'JWT_SECRET',
+        'PORT',
+      ]);
+    });
+
+    it('throws a ConfigValidationError whose message lists the problems', () => {
+      expect(() => parseEnvironment({ JWT_SECRET: SECRET, BCRYPT_COST: '3' })).toThrow(
+        /BCRYPT_COST/,
+      );
+      expect(() => parseEnvironment({ JWT_SECRET: SECRET, BCRYPT_COST: '3' })).toThrow(
+        ConfigValidationError,
+      );
+    });
+
+    it('never writes a development secret when start-up is refused', () => {
+      problemsOf({ BCRYPT_COST: '3' }, dataDirectory);
+
+      expect(() => statSync(join(dataDirectory, 'jwt-secret'))).toThrow();
+    });
+  });
+
+  describe('the development secret', () => {
+    it('is generated under the data directory, at least 32 bytes, with a warning', () => {
+      const warnings: string[] = [];
+
+      const config = parseEnvironment(
+        { NODE_ENV: 'development' },
+        { dataDirectory, warn: (message) => warnings.push(message) },
+      );
+
+      expect(config.jwt.secretGenerated).toBe(true);
+      expect(Buffer.byteLength(config.jwt.secret, 'utf8')).toBeGreaterThanOrEqual(32);
+      expect(readFileSync(join(dataDirectory, 'jwt-secret'), 'utf8').trim()).toBe(
+        config.jwt.secret,
+      );
+      expect(statSync(join(dataDirectory, 'jwt-secret')).mode & 0o777).toBe(0o600);
+      expect(warnings).toEqual([expect.stringContaining('JWT_SECRET')]);
+    });
+
+    it('is reused by the next start, so tokens survive a restart', () => {
+      const first = parseEnvironment({ JWT_SECRET: '' }, { dataDirectory });
+      const second = parseEnvironment({}, { dataDirectory });
+
+      expect(second.jwt.secret).toBe(first.jwt.secret);
+    });
+
+    it('differs between data directories', () => {
+      const other = mkdtempSync(join(tmpdir(), 'nest-auth-config-'));
+      try {
+        const first = parseEnvironment({}, { dataDirectory });
+        const second = parseEnvironment({}, { dataDirectory: other });
+
+        expect(second.jwt.secret).not.toBe(first.jwt.secret);
+      } finally {
+        rmSync(other, { recursive: true, force: true });
+      }
+    });
+
+    it('is created inside a data directory that does not exist yet', () => {
+      const nested = join(dataDirectory, 'a', 'b');
+
+      const config = parseEnvironment({ NODE_ENV: 'test' }, { dataDirectory: nested });
+
+      expect(readFileSync(join(nested, 'jwt-secret'), 'utf8').trim()).toBe(config.jwt.secret);
+    });
+
+    it('is not generated when JWT_SECRET is set; a short one only warns outside production', () => {
+      const warnings: string[] = [];
+
+      const config = parseEnvironment(
+        { JWT_SECRET: 'short' },
+        { dataDirectory, warn: (message) => warnings.push(message) },
+      );
+
+      expect(config.jwt).toMatchObject({ secret: 'short', secretGenerated: false });
+      expect(warnings).toEqual([expect.stringContaining('32 bytes')]);
+      expect(() => statSync(join(dataDirectory, 'jwt-secret'))).toThrow();
+    });
+  });
+});
