@@ -1,19 +1,34 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { AppConfig } from './config/app-config';
 import { AppConfigModule, type AppConfigModuleOptions } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { loggerParams } from './logging/logger-options';
+import { MetricsModule } from './metrics/metrics.module';
 import { UsersModule } from './users/users.module';
+
+export interface AppModuleOptions extends AppConfigModuleOptions {
+  /** Where JSON log lines go (stdout by default); tests capture them here. */
+  logDestination?: DestinationStream;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(configOptions: AppConfigModuleOptions = {}): DynamicModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(configOptions),
+        AppConfigModule.forRoot(options),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => loggerParams(config, options.logDestination),
+        }),
+        MetricsModule,
         DatabaseModule,
         AuthModule,
         UsersModule,

@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { MetricsService } from '../metrics/metrics.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -20,6 +21,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
@@ -44,12 +46,15 @@ export class AuthService {
     const user = await this.users.findByEmailOrUsername(login);
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
+      this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     if (!(await this.passwords.verify(password, user.passwordHash))) {
+      this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     if (!user.isActive) {
+      this.metrics.recordLogin('disabled');
       throw new ForbiddenException('This account is disabled');
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
@@ -60,6 +65,7 @@ export class AuthService {
 
   async login(user: User, request: FastifyRequest): Promise<TokenResponseDto> {
     const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request));
+    this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }
 }

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.setup';
+import { createApp, type CreateAppOptions } from '../../src/app.setup';
 import type { RawEnvironment } from '../../src/config/env.validation';
 import { copySqliteTemplate, usingPostgres } from './test-database';
 
@@ -31,8 +31,14 @@ export function testDatabaseUrl(): string {
   return `sqlite:${copySqliteTemplate()}`;
 }
 
-/** The app as production builds it (createApp), with test settings and its own database. */
-export async function createTestApp(env: RawEnvironment = {}): Promise<TestApp> {
+/**
+ * The app as production builds it (createApp), with test settings and its own database.
+ * `appOptions` can capture the JSON logs: `{ logger: undefined, logDestination }`.
+ */
+export async function createTestApp(
+  env: RawEnvironment = {},
+  appOptions: Pick<CreateAppOptions, 'logger' | 'logDestination'> = {},
+): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const app = await createApp({
     readEnvFile: false,
@@ -46,6 +52,7 @@ export async function createTestApp(env: RawEnvironment = {}): Promise<TestApp> 
       DATABASE_URL: databaseUrl,
     },
     logger: ['error', 'fatal'],
+    ...appOptions,
   });
   const server = app.getHttpServer();
   return {
