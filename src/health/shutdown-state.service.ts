@@ -30,6 +30,9 @@ export class ShutdownState implements BeforeApplicationShutdown, OnApplicationSh
   }
 
   beforeApplicationShutdown(signal?: string): void {
+    if (this.shuttingDown) {
+      return;
+    }
     this.shuttingDown = true;
     this.logger.log(`Shutting down${signal ? ` on ${signal}` : ''}: finishing requests in flight`);
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;

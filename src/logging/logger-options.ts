@@ -43,8 +43,9 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
-    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-      error || response.statusCode >= 500 ? 'error' : 'info',
+    // A 503 is readiness saying "not now" (a dependency down, or shutting down), not a fault.
+    customLogLevel: (_request: IncomingMessage, response: ServerResponse) =>
+      response.statusCode >= 500 && response.statusCode !== 503 ? 'error' : 'info',
     autoLogging: {
       ignore: (request: IncomingMessage) =>
         QUIET_PATHS.some((path) => (request.url ?? '').startsWith(path)),

@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../auth/decorators/public.decorator';
 import { AppConfig } from '../config/app-config';
@@ -19,14 +20,19 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  scrape(@Headers('authorization') authorization?: string): Promise<string> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const token = this.config.metricsToken;
     if (token !== undefined && !presentsToken(authorization, token)) {
       throw new UnauthorizedException('A valid metrics token is required');
     }
-    return this.metrics.render();
+    const text = await this.metrics.render();
+    // Set here rather than with @Header, which would also label an error body as text.
+    void reply.type(this.metrics.contentType);
+    return text;
   }
 }
 
