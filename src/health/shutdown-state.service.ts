@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 
 /** How long requests in flight may take to finish once shutdown starts. */
 export const DRAIN_TIMEOUT_MS = 10_000;
+const IDLE_SWEEP_MS = 100;
 
 /**
  * Knows whether the app is shutting down, and bounds the drain. Nest's order on SIGTERM is:
@@ -22,6 +23,7 @@ export class ShutdownState implements BeforeApplicationShutdown, OnApplicationSh
   private readonly logger = new Logger(ShutdownState.name);
   private shuttingDown = false;
   private drainTimer?: NodeJS.Timeout;
+  private idleSweep?: NodeJS.Timeout;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
@@ -41,9 +43,14 @@ export class ShutdownState implements BeforeApplicationShutdown, OnApplicationSh
       server?.closeAllConnections();
     }, DRAIN_TIMEOUT_MS);
     this.drainTimer.unref();
+    // A keep-alive connection whose request has just finished would otherwise hold the close
+    // until Node's keep-alive timeout (5 s); drop such idle connections as they appear.
+    this.idleSweep = setInterval(() => server?.closeIdleConnections(), IDLE_SWEEP_MS);
+    this.idleSweep.unref();
   }
 
   onApplicationShutdown(): void {
     clearTimeout(this.drainTimer);
+    clearInterval(this.idleSweep);
   }
 }
