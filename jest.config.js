@@ -47,6 +47,9 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Two app processes on one PostgreSQL and Redis: only in the PostgreSQL run (npm run test:pg).
+      testPathIgnorePatterns:
+        process.env.TEST_PG === '1' ? [] : ['/test/multi-instance\\.e2e-spec\\.ts$'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 30000,
