@@ -47,10 +47,12 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // The Redis-store tests need a Redis server: `npm run test:pg` (.ci/run) sets REDIS_URL.
-      testPathIgnorePatterns: process.env.REDIS_URL
-        ? []
-        : ['<rootDir>/test/redis-limits.e2e-spec.ts'],
+      // Redis-store tests need a Redis server (REDIS_URL); the multi-instance test runs two app
+      // processes on one PostgreSQL and Redis. Both run in `npm run test:pg` (.ci/run).
+      testPathIgnorePatterns: [
+        ...(process.env.REDIS_URL ? [] : ['/test/redis-limits\\.e2e-spec\\.ts$']),
+        ...(process.env.TEST_PG === '1' ? [] : ['/test/multi-instance\\.e2e-spec\\.ts$']),
+      ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 30000,

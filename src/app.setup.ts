@@ -2,16 +2,20 @@ import helmet from '@fastify/helmet';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
-import { AppModule } from './app.module';
+import { AppModule, type AppModuleOptions } from './app.module';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
-import type { AppConfigModuleOptions } from './config/config.module';
+import { echoRequestId, requestIdFor } from './logging/request-id';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-export interface CreateAppOptions extends AppConfigModuleOptions {
+export interface CreateAppOptions extends AppModuleOptions {
+  /** Nest's own logger instead of the JSON (pino) one; tests use it to keep their output short. */
   logger?: LoggerService | LogLevel[] | false;
   /** Modules mounted beside the app's own; tests use it to add a test-only controller. */
   extraImports?: Parameters<typeof AppModule.forRoot>[1];
@@ -20,12 +24,20 @@ export interface CreateAppOptions extends AppConfigModuleOptions {
 /** Builds the application as production runs it; main.ts and every e2e test share this. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const trustProxy = new TrustProxyRule();
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: trustProxy.trust });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: trustProxy.trust,
+    genReqId: requestIdFor,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options, options.extraImports),
     adapter,
-    { abortOnError: false, logger: options.logger, bufferLogs: false },
+    // Start-up lines are held until the JSON logger exists, so that every line is JSON.
+    { abortOnError: false, logger: options.logger, bufferLogs: options.logger === undefined },
   );
+  if (options.logger === undefined) {
+    app.useLogger(app.get(Logger));
+  }
   const config = app.get(AppConfig);
   trustProxy.configure(config.trustProxy);
   try {
@@ -41,6 +53,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
 
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  echoRequestId(fastify);
+  registerHttpMetrics(fastify, app.get(MetricsService));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   await app.register(helmet, {
     // Swagger UI's assets are served from this origin; its inline styles and data: images need
@@ -64,7 +78,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
     });
   }
-  app.enableShutdownHooks();
+  // process.exit(0) once closed: Nest's default re-raises the signal, which exits non-zero.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   setupSwagger(app);
   await app.init();
   await fastify.ready();

@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { MetricsService } from '../metrics/metrics.service';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
@@ -23,6 +24,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly loginAttempts: LoginAttemptsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
@@ -50,13 +52,16 @@ export class AuthService {
     await this.loginAttempts.admit(account, request.ip);
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
+      this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     if (!(await this.passwords.verify(password, user.passwordHash))) {
+      this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     await this.loginAttempts.succeeded(account, request.ip);
     if (!user.isActive) {
+      this.metrics.recordLogin('disabled');
       throw new ForbiddenException('This account is disabled');
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
@@ -67,6 +72,7 @@ export class AuthService {
 
   async login(user: User, request: FastifyRequest): Promise<TokenResponseDto> {
     const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request));
+    this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }
 
@@ -77,6 +83,9 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<TokenResponseDto> {
     const result = await this.sessions.rotate(refreshToken);
+    if (result.outcome === 'reused') {
+      this.metrics.recordRefreshReuse();
+    }
     if (result.outcome !== 'rotated') {
       throw new UnauthorizedException(INVALID_REFRESH_TOKEN);
     }

@@ -31,10 +31,14 @@ export function testDatabaseUrl(): string {
   return `sqlite:${copySqliteTemplate()}`;
 }
 
-/** The app as production builds it (createApp), with test settings and its own database. */
+/**
+ * The app as production builds it (createApp), with test settings and its own database.
+ * `options` can mount test-only modules (`extraImports`) or capture the JSON logs
+ * (`{ logger: undefined, logDestination }`).
+ */
 export async function createTestApp(
   env: RawEnvironment = {},
-  options: Pick<CreateAppOptions, 'extraImports'> = {},
+  options: Pick<CreateAppOptions, 'extraImports' | 'logger' | 'logDestination'> = {},
 ): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const app = await createApp({

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import { API_PREFIX } from '../api-prefix';
+import type { AppConfig } from '../config/app-config';
+
+const REDACTED = '[Redacted]';
+
+/** Body and query fields that carry secrets, wherever they might end up in a log record. */
+export const SECRET_FIELDS = [
+  'password',
+  'currentPassword',
+  'newPassword',
+  'refresh_token',
+  'access_token',
+] as const;
+
+// Bodies are never serialised, but a log call that passes a DTO or an error carrying one
+// still goes through these paths.
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `req.body.${field}`]),
+];
+
+// Load balancers poll these every few seconds; a line per poll would drown the useful ones.
+const QUIET_PATHS = [`/${API_PREFIX}/health`, '/metrics'];
+
+/** nestjs-pino settings: JSON lines at LOG_LEVEL, a request id per request, no secrets. */
+export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
+  const options: Options = {
+    level: config.logLevel,
+    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    serializers: {
+      req: (request: SerializedRequest) => ({
+        id: request.id,
+        method: request.method,
+        url: redactQuery(request.url),
+        remoteAddress: request.remoteAddress,
+        userAgent: request.headers?.['user-agent'],
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+    // A 503 is readiness saying "not now" (a dependency down, or shutting down), not a fault.
+    customLogLevel: (_request: IncomingMessage, response: ServerResponse) =>
+      response.statusCode >= 500 && response.statusCode !== 503 ? 'error' : 'info',
+    autoLogging: {
+      ignore: (request: IncomingMessage) =>
+        QUIET_PATHS.some((path) => (request.url ?? '').startsWith(path)),
+    },
+  };
+  return { pinoHttp: destination ? [options, destination] : options };
+}
+
+interface SerializedRequest {
+  id: unknown;
+  method: string;
+  url: string;
+  remoteAddress?: string;
+  headers?: Record<string, string | undefined>;
+}
+
+/** Credentials in a query string are ignored by the API but would still reach the log line. */
+export function redactQuery(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart < 0) {
+    return url;
+  }
+  const secret = new Set<string>(
+    [...SECRET_FIELDS, 'token', 'client_secret'].map((field) => field.toLowerCase()),
+  );
+  const query = url
+    .slice(queryStart + 1)
+    .split('&')
+    .map((pair) => {
+      const name = pair.split('=', 1)[0];
+      return secret.has(safeDecode(name).toLowerCase()) ? `${name}=${REDACTED}` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, queryStart)}?${query}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,134 @@
+import type { DestinationStream } from 'pino';
+import { bearer, login } from './support/auth-helpers';
+import { createTestApp, type TestApp } from './support/create-test-app';
+import { createUser } from './support/factories/user.factory';
+
+/** Collects every JSON line the app's logger writes. */
+class CapturedLogs implements DestinationStream {
+  readonly lines: string[] = [];
+
+  write(line: string): void {
+    this.lines.push(line);
+  }
+
+  get text(): string {
+    return this.lines.join('');
+  }
+
+  records(): Record<string, unknown>[] {
+    return this.text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+describe('Structured logging', () => {
+  let testApp: TestApp;
+  const logs = new CapturedLogs();
+
+  beforeAll(async () => {
+    // trace: the most the app can ever write, so anything secret would show up here.
+    testApp = await createTestApp(
+      { LOG_LEVEL: 'trace' },
+      { logger: undefined, logDestination: logs },
+    );
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('writes every line as JSON, start-up messages included', () => {
+    const records = logs.records();
+
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.some((record) => record.context === 'NestApplication')).toBe(true);
+  });
+
+  it('logs neither the password of a login nor the tokens of later requests', async () => {
+    const password = 'Secret-Pass-9f3a7c!';
+    const testUser = await createUser(testApp.dataSource, { password });
+    const tokens = await login(testApp, testUser);
+    await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: testUser.user.username, password: `${password}-wrong` });
+    await testApp
+      .http()
+      .post('/api/v1/auth/login')
+      .type('form')
+      .send({ username: testUser.user.username, password, grant_type: 'password' });
+    const me = await testApp
+      .http()
+      .get(`/api/v1/users/me?access_token=${tokens.access_token}`)
+      .set(bearer(tokens.access_token))
+      .set('Cookie', `session=${tokens.refresh_token}`);
+    await testApp.http().post('/api/v1/auth/refresh').send({ refresh_token: tokens.refresh_token });
+
+    expect(me.status).toBe(200);
+    const text = logs.text;
+    expect(text).toContain('/api/v1/auth/login');
+    expect(text).toContain('/api/v1/users/me');
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(tokens.access_token);
+    // The signature alone would let a reader who knows the claims rebuild the token.
+    expect(text).not.toContain(tokens.access_token.split('.')[2]);
+    expect(text).not.toContain(tokens.refresh_token);
+  });
+
+  it('redacts the Authorization header instead of dropping the request line', async () => {
+    const testUser = await createUser(testApp.dataSource);
+    const tokens = await login(testApp, testUser);
+
+    await testApp
+      .http()
+      .get('/api/v1/users/me')
+      .set(bearer(tokens.access_token))
+      .set('X-Request-Id', 'trace-authz-1');
+
+    const line = logs
+      .records()
+      .find((record) => (record.req as { id?: string } | undefined)?.id === 'trace-authz-1');
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/api/v1/users/me' } });
+    expect(JSON.stringify(line)).not.toContain(tokens.access_token);
+  });
+
+  describe('X-Request-Id', () => {
+    it('echoes a well-formed X-Request-Id and tags the request log with it', async () => {
+      const response = await testApp
+        .http()
+        .get('/api/v1/health/live')
+        .set('X-Request-Id', 'abc-123_DEF.456');
+      await testApp.http().get('/api/v1/users/me').set('X-Request-Id', 'abc-123_DEF.456');
+
+      expect(response.headers['x-request-id']).toBe('abc-123_DEF.456');
+      expect(
+        logs
+          .records()
+          .some((record) => (record.req as { id?: string } | undefined)?.id === 'abc-123_DEF.456'),
+      ).toBe(true);
+    });
+
+    it('generates a UUID when none is sent', async () => {
+      const response = await testApp.http().get('/api/v1/health/live');
+
+      expect(response.headers['x-request-id']).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    });
+
+    it.each([
+      ['too long', 'a'.repeat(129)],
+      ['with characters outside [A-Za-z0-9._:-]', 'id with spaces"{}'],
+    ])('replaces an id that is %s with a UUID', async (_reason, presented) => {
+      const response = await testApp
+        .http()
+        .get('/api/v1/health/live')
+        .set('X-Request-Id', presented);
+
+      expect(response.headers['x-request-id']).not.toBe(presented);
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+});
