@@ -31,6 +31,11 @@ export class RedisService implements OnApplicationShutdown {
     if (!client || client.status === 'end') {
       return;
     }
+    if (client.status !== 'ready') {
+      // Redis is down or still connecting: QUIT would wait for a connection that may never come.
+      client.disconnect();
+      return;
+    }
     // quit() resolves on Redis's reply; the socket closes a moment later. Waiting for 'end'
     // means nothing of this app still holds the connection once close() has resolved.
     const ended = new Promise((resolve) => client.once('end', resolve));
