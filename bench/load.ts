@@ -10,6 +10,8 @@ export interface LoadResult {
   total: number;
   non2xx: number;
   errors: number;
+  /** The server process's CPU time per completed request, when measured. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface LoadOptions {

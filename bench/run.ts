@@ -14,12 +14,14 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
 import { openBenchDatabase, type BenchDatabase, type SeededUser } from './bench-database';
-import { round, runConcurrently, runLoad, type LoadResult } from './load';
+import { round, runConcurrently, runLoad, type LoadOptions, type LoadResult } from './load';
 
 const ROOT = join(__dirname, '..');
 const PASSWORD = 'bench-Password-42';
 const ISSUER = 'nest-auth';
 const AUDIENCE = 'nest-auth-api';
+// Linux reports process CPU time in clock ticks of 1/100 s (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
 
 interface Profile {
   name: 'smoke' | 'default' | 'long';
@@ -45,7 +47,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     name: 'default',
     seconds: 10,
     roundSeconds: 4,
-    warmupSeconds: 3,
+    warmupSeconds: 5,
     bcryptCost: 12,
     smallUsers: 1_000,
     largeUsers: 100_000,
@@ -77,6 +79,7 @@ interface Report {
   startupMs: number;
   me: { smallUsers: LoadResult; largeUsers: LoadResult; reference: LoadResult };
   meRatioToReference: number;
+  meCpuRatioToReference: number;
   meLargeToSmallRatio: number;
   posts: Measured;
   refresh: Measured;
@@ -184,7 +187,7 @@ async function measure(
   // /users/me against the reference, same load, one after the other.
   log('GET /users/me and the reference server, 50 connections');
   await runLoad({ url: meUrl, connections: 50, seconds: profile.warmupSeconds, headers: bearer });
-  const meSmall = await runLoad({
+  const meSmall = await loadWithCpu(app, {
     url: meUrl,
     connections: 50,
     seconds: profile.seconds,
@@ -198,7 +201,7 @@ async function measure(
     seconds: profile.warmupSeconds,
     headers: bearer,
   });
-  const referenceResult = await runLoad({
+  const referenceResult = await loadWithCpu(reference.process, {
     url: referenceUrl,
     connections: 50,
     seconds: profile.seconds,
@@ -238,7 +241,7 @@ async function measure(
   log(`seeding up to ${profile.largeUsers} users`);
   await database.seedUsers(profile.smallUsers + 1, profile.largeUsers, hash);
   await runLoad({ url: meUrl, connections: 50, seconds: profile.warmupSeconds, headers: bearer });
-  const meLarge = await runLoad({
+  const meLarge = await loadWithCpu(app, {
     url: meUrl,
     connections: 50,
     seconds: profile.seconds,
@@ -263,6 +266,10 @@ async function measure(
     startupMs,
     me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
     meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
+    meCpuRatioToReference: round(
+      (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
+      2,
+    ),
     meLargeToSmallRatio: round(meLarge.requestsPerSecond / meSmall.requestsPerSecond, 2),
     posts,
     refresh,
@@ -485,6 +492,26 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system) the process has used so far, in microseconds. */
+function cpuMicros(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+  return (ticks * 1_000_000) / CLOCK_TICKS;
+}
+
+/**
+ * Runs a load and adds the server's CPU time per request: steadier than req/s on a shared or
+ * noisy machine, since it does not depend on how much CPU the server was given.
+ */
+async function loadWithCpu(child: ChildProcess, options: LoadOptions): Promise<LoadResult> {
+  const before = cpuMicros(child);
+  const result = await runLoad(options);
+  const used = cpuMicros(child) - before;
+  return { ...result, cpuMicrosPerRequest: round(used / Math.max(1, result.total)) };
+}
+
 function rssMb(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -509,7 +536,7 @@ function formatTable(report: Report): string {
   const rows: string[][] = [];
   const load = (name: string, result: Measured, note = ''): void => {
     if (typeof result === 'string') {
-      rows.push([name, result, '', '', '', note]);
+      rows.push([name, result, '', '', '', '', note]);
       return;
     }
     rows.push([
@@ -518,11 +545,12 @@ function formatTable(report: Report): string {
       String(result.p50Ms),
       String(result.p99Ms),
       String(result.non2xx + result.errors),
+      result.cpuMicrosPerRequest === undefined ? '' : String(result.cpuMicrosPerRequest),
       note,
     ]);
   };
   const figure = (name: string, value: string, note = ''): void => {
-    rows.push([name, value, '', '', '', note]);
+    rows.push([name, value, '', '', '', '', note]);
   };
   const small = report.me.smallUsers;
   const usersLabel = (count: number): string => count.toLocaleString('en-US');
@@ -530,9 +558,14 @@ function formatTable(report: Report): string {
   load(`GET /users/me, 50 conn, ${usersLabel(profile.smallUsers)} users`, small);
   load('reference node:http, 50 conn', report.me.reference);
   figure(
-    'ratio project / reference',
+    'ratio project / reference (req/s)',
     String(report.meRatioToReference),
     'headline; target ≥ 0.5 SQLite, ≥ 0.3 PostgreSQL',
+  );
+  figure(
+    'ratio reference / project (server CPU per request)',
+    String(report.meCpuRatioToReference),
+    'the same comparison, insensitive to other load on the machine',
   );
   load('GET /posts, 50 conn', report.posts);
   load('POST /auth/refresh, 50 conn', report.refresh, 'each connection chains its own token');
@@ -565,7 +598,15 @@ function formatTable(report: Report): string {
     'p99 target < 100 ms on PostgreSQL',
   );
 
-  const header = ['measurement', 'req/s or value', 'p50 ms', 'p99 ms', 'non-2xx', 'note'];
+  const header = [
+    'measurement',
+    'req/s or value',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'server CPU µs/req',
+    'note',
+  ];
   const title =
     `nest-auth bench (${report.profile}, ${report.database}, ${report.machine.cpus} × ${report.machine.cpuModel}, ` +
     `node ${report.machine.node}, ${report.startedAt})`;
