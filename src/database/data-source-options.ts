@@ -5,10 +5,15 @@ import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
 import { User } from '../users/user.entity';
 import { CreateUsers1763888400000 } from './migrations/1763888400000-create-users';
 import { CreateSessions1763888500000 } from './migrations/1763888500000-create-sessions';
+import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
 export const ENTITIES = [User, Session, SpentRefreshToken];
-export const MIGRATIONS = [CreateUsers1763888400000, CreateSessions1763888500000];
+export const MIGRATIONS = [
+  CreateUsers1763888400000,
+  CreateSessions1763888500000,
+  AddUserSearchIndex1763896000000,
+];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */
 export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {
