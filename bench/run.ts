@@ -47,7 +47,7 @@ const PROFILES: Record<Profile['name'], Profile> = {
     name: 'default',
     seconds: 10,
     roundSeconds: 4,
-    warmupSeconds: 5,
+    warmupSeconds: 3,
     bcryptCost: 12,
     smallUsers: 1_000,
     largeUsers: 100_000,
@@ -185,15 +185,22 @@ async function measure(
   processes.push(reference.process);
 
   // /users/me against the reference, same load, one after the other.
+  // Five rounds of load first: they warm the JIT up and show whether memory keeps growing.
+  log('GET /users/me, rounds 1 to 5 (RSS after rounds 1, 2 and 5)');
+  const rss: number[] = [];
+  for (let roundNumber = 1; roundNumber <= 5; roundNumber++) {
+    await runLoad({ url: meUrl, connections: 50, seconds: profile.roundSeconds, headers: bearer });
+    rss.push(rssMb(app));
+  }
+
+  // Then the headline: the project and the reference under the same load, one after the other.
   log('GET /users/me and the reference server, 50 connections');
-  await runLoad({ url: meUrl, connections: 50, seconds: profile.warmupSeconds, headers: bearer });
   const meSmall = await loadWithCpu(app, {
     url: meUrl,
     connections: 50,
     seconds: profile.seconds,
     headers: bearer,
   });
-  const rssRound1 = rssMb(app);
   const referenceUrl = `http://127.0.0.1:${reference.port}/api/v1/users/me`;
   await runLoad({
     url: referenceUrl,
@@ -227,16 +234,6 @@ async function measure(
   log('POST /auth/refresh');
   const refreshPool = [...logins.results, ...loginsDuringMe.results].map((t) => t.refresh_token);
   const refresh = await measureRefresh(http, base, refreshPool, loginOnce, profile);
-
-  log('rounds 2 to 5 of GET /users/me');
-  let rssRound2 = 0;
-  for (let roundNumber = 2; roundNumber <= 5; roundNumber++) {
-    await runLoad({ url: meUrl, connections: 50, seconds: profile.roundSeconds, headers: bearer });
-    if (roundNumber === 2) {
-      rssRound2 = rssMb(app);
-    }
-  }
-  const rssRound5 = rssMb(app);
 
   log(`seeding up to ${profile.largeUsers} users`);
   await database.seedUsers(profile.smallUsers + 1, profile.largeUsers, hash);
@@ -280,7 +277,7 @@ async function measure(
       failures: logins.failures,
     },
     meWhileLoggingIn: { ...meDuringLogins, loginsPerSecond: loginsDuringMe.perSecond },
-    rssMb: { afterRound1: rssRound1, afterRound2: rssRound2, afterRound5: rssRound5 },
+    rssMb: { afterRound1: rss[0], afterRound2: rss[1], afterRound5: rss[4] },
     adminSearch,
   };
 }
