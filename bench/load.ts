@@ -54,6 +54,13 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * factor) / factor;
 }
 
+export interface ConcurrentResult<T> {
+  perSecond: number;
+  results: T[];
+  failures: number;
+  elapsedSeconds: number;
+}
+
 /**
  * Keeps `inFlight` calls of `task` running for `seconds` and counts completions: logins, or raw
  * bcrypt comparisons, measured the same way.
@@ -62,7 +69,7 @@ export async function runConcurrently<T>(
   inFlight: number,
   seconds: number,
   task: (index: number) => Promise<T>,
-): Promise<{ perSecond: number; results: T[]; failures: number }> {
+): Promise<ConcurrentResult<T>> {
   const results: T[] = [];
   let failures = 0;
   let next = 0;
@@ -79,5 +86,36 @@ export async function runConcurrently<T>(
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const elapsed = (performance.now() - started) / 1000;
-  return { perSecond: round(results.length / elapsed, 1), results, failures };
+  return {
+    perSecond: round(results.length / elapsed, 1),
+    results,
+    failures,
+    elapsedSeconds: elapsed,
+  };
+}
+
+/**
+ * Measures two concurrent tasks in alternating slices (a, b, a, b, ...), so that a change in
+ * the machine's other load during the run affects both alike.
+ */
+export async function compareInSlices<A, B>(
+  slices: number,
+  inFlight: number,
+  seconds: number,
+  first: (index: number) => Promise<A>,
+  second: (index: number) => Promise<B>,
+): Promise<[ConcurrentResult<A>, ConcurrentResult<B>]> {
+  const a: ConcurrentResult<A> = { perSecond: 0, results: [], failures: 0, elapsedSeconds: 0 };
+  const b: ConcurrentResult<B> = { perSecond: 0, results: [], failures: 0, elapsedSeconds: 0 };
+  const add = <T>(total: ConcurrentResult<T>, slice: ConcurrentResult<T>): void => {
+    total.results.push(...slice.results);
+    total.failures += slice.failures;
+    total.elapsedSeconds += slice.elapsedSeconds;
+    total.perSecond = round(total.results.length / total.elapsedSeconds, 1);
+  };
+  for (let slice = 0; slice < slices; slice++) {
+    add(a, await runConcurrently(inFlight, seconds / slices, first));
+    add(b, await runConcurrently(inFlight, seconds / slices, second));
+  }
+  return [a, b];
 }
