@@ -70,7 +70,6 @@ export class SessionsService {
     const rows = await this.users.manager.query<Record<string, unknown>[]>(this.activeUserSql, [
       sessionId,
       userId,
-      ...(this.onPostgres ? [] : [sqliteDatetime(new Date())]),
     ]);
     if (rows.length === 0) {
       return null;
@@ -141,7 +140,7 @@ export class SessionsService {
 
 /**
  * SELECT every user column FROM the session joined to its user, by the session's primary key.
- * PostgreSQL compares with its own clock; SQLite with the caller's, in the UTC text form
+ * Each database compares expiry with its own clock: SQLite's strftime gives the UTC text form
  * TypeORM writes datetime columns in ('YYYY-MM-DD HH:MM:SS.SSS'), which sorts as time does.
  */
 function activeUserQuery(users: Repository<User>, onPostgres: boolean): string {
@@ -152,9 +151,5 @@ function activeUserQuery(users: Repository<User>, onPostgres: boolean): string {
          AND s."revokedAt" IS NULL AND s."expiresAt" > now()`
     : `SELECT ${columns} FROM "sessions" s INNER JOIN "users" u ON u."id" = s."userId"
        WHERE s."id" = ? AND s."userId" = ? AND u."isActive" = 1
-         AND s."revokedAt" IS NULL AND s."expiresAt" > ?`;
-}
-
-function sqliteDatetime(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+         AND s."revokedAt" IS NULL AND s."expiresAt" > strftime('%Y-%m-%d %H:%M:%f', 'now')`;
 }
