@@ -1,10 +1,10 @@
-import helmet from '@fastify/helmet';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
 import { echoRequestId, requestIdFor } from './logging/request-id';
@@ -56,22 +56,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   echoRequestId(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
-  await app.register(helmet, {
-    // Swagger UI's assets are served from this origin; its inline styles and data: images need
-    // the two relaxations below, nothing else.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  registerSecurityHeaders(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

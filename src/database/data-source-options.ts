@@ -7,6 +7,7 @@ import { User } from '../users/user.entity';
 import { CreateUsers1763888400000 } from './migrations/1763888400000-create-users';
 import { CreateSessions1763888500000 } from './migrations/1763888500000-create-sessions';
 import { CreatePosts1763888600000 } from './migrations/1763888600000-create-posts';
+import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
 export const ENTITIES = [User, Session, SpentRefreshToken, Post];
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   CreateUsers1763888400000,
   CreateSessions1763888500000,
   CreatePosts1763888600000,
+  AddUserSearchIndex1763896000000,
 ];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */

@@ -1,0 +1,668 @@
+/**
+ * `npm run bench [-- --smoke | --long] [-- --no-build]`: builds the app, starts it as production
+ * does (its own process, NODE_ENV=production), seeds users, loads it with autocannon beside a
+ * bare node:http reference server, prints one table and writes it as JSON to bench/results/.
+ * SQLite in a temporary folder by default; a fresh PostgreSQL database when DATABASE_URL names a
+ * server (created and dropped by the run). See bench/README.md.
+ */
+import bcrypt from 'bcrypt';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import { openBenchDatabase, type BenchDatabase, type SeededUser } from './bench-database';
+import {
+  compareInSlices,
+  round,
+  runConcurrently,
+  runLoad,
+  type LoadOptions,
+  type LoadResult,
+} from './load';
+
+const ROOT = join(__dirname, '..');
+const PASSWORD = 'bench-Password-42';
+const ISSUER = 'nest-auth';
+const AUDIENCE = 'nest-auth-api';
+// Linux reports process CPU time in clock ticks of 1/100 s (getconf CLK_TCK).
+const CLOCK_TICKS = 100;
+
+interface Profile {
+  name: 'smoke' | 'default' | 'long';
+  seconds: number;
+  roundSeconds: number;
+  warmupSeconds: number;
+  bcryptCost: number;
+  smallUsers: number;
+  largeUsers: number;
+}
+
+const PROFILES: Record<Profile['name'], Profile> = {
+  smoke: {
+    name: 'smoke',
+    seconds: 1,
+    roundSeconds: 1,
+    warmupSeconds: 1,
+    bcryptCost: 10,
+    smallUsers: 1_000,
+    largeUsers: 5_000,
+  },
+  default: {
+    name: 'default',
+    seconds: 10,
+    roundSeconds: 4,
+    warmupSeconds: 3,
+    bcryptCost: 12,
+    smallUsers: 1_000,
+    largeUsers: 100_000,
+  },
+  long: {
+    name: 'long',
+    seconds: 30,
+    roundSeconds: 15,
+    warmupSeconds: 5,
+    bcryptCost: 12,
+    smallUsers: 1_000,
+    largeUsers: 100_000,
+  },
+};
+
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+}
+
+type Measured = LoadResult | 'n/a (route missing)';
+
+interface Report {
+  startedAt: string;
+  profile: Profile['name'];
+  database: 'sqlite' | 'postgres';
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  bcryptCost: number;
+  startupMs: number;
+  me: { smallUsers: LoadResult; largeUsers: LoadResult; reference: LoadResult };
+  meRatioToReference: number;
+  meCpuRatioToReference: number;
+  meLargeToSmallRatio: number;
+  posts: Measured;
+  refresh: Measured;
+  login: { loginsPerSecond: number; rawBcryptPerSecond: number; ratio: number; failures: number };
+  meWhileLoggingIn: LoadResult & { loginsPerSecond: number };
+  rssMb: { afterRound1: number; afterRound2: number; afterRound5: number };
+  adminSearch: Measured;
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const profile = PROFILES[args.has('--smoke') ? 'smoke' : args.has('--long') ? 'long' : 'default'];
+  const log = (message: string): void => {
+    process.stderr.write(`[bench] ${message}\n`);
+  };
+
+  if (!args.has('--no-build')) {
+    buildIfStale(log);
+  }
+
+  const database = await openBenchDatabase(process.env.DATABASE_URL?.trim());
+  const processes: ChildProcess[] = [];
+  const cleanUp = async (): Promise<void> => {
+    await Promise.all(processes.map(stop));
+    await database.dispose();
+  };
+  process.once('SIGINT', () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  try {
+    const report = await measure(profile, database, processes, log);
+    const table = formatTable(report);
+    process.stdout.write(`${table}\n`);
+    const resultsDirectory = join(ROOT, 'bench', 'results');
+    mkdirSync(resultsDirectory, { recursive: true });
+    const file = join(resultsDirectory, `${report.startedAt.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify({ ...report, table }, null, 2)}\n`);
+    log(`written to ${file}`);
+    if (profile.name === 'smoke') {
+      assertNumbers(report);
+      log('smoke: every measurement produced numbers');
+    }
+  } finally {
+    await cleanUp();
+  }
+}
+
+async function measure(
+  profile: Profile,
+  database: BenchDatabase,
+  processes: ChildProcess[],
+  log: (message: string) => void,
+): Promise<Report> {
+  const startedAt = new Date().toISOString();
+  const secret = randomBytes(36).toString('base64'); // 48 bytes of UTF-8
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+
+  log(`starting the app (${database.kind}, bcrypt cost ${profile.bcryptCost})`);
+  const launched = performance.now();
+  const app = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: database.appUrl,
+      JWT_SECRET: secret,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+      JWT_ACCESS_TTL: '1h',
+      BCRYPT_COST: String(profile.bcryptCost),
+      LOG_LEVEL: 'warn',
+      // The bench hammers refresh and login from one address; the limits are not what it measures.
+      AUTH_RATE_LIMIT: '1000000000',
+      LOGIN_MAX_ATTEMPTS: '1000000000',
+      REDIS_URL: '',
+      ADMIN_EMAIL: '',
+      ADMIN_PASSWORD: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  processes.push(app);
+  const appOutput = captureOutput(app);
+  await waitForHealthy(base, app, appOutput);
+  const startupMs = round(performance.now() - launched);
+  log(`healthy after ${startupMs} ms`);
+
+  const hash = await bcrypt.hash(PASSWORD, profile.bcryptCost);
+  const [admin] = await database.seedUsers(0, 1, hash, ['user', 'admin']);
+  const users = await database.seedUsers(1, profile.smallUsers + 1, hash);
+  log(`seeded ${users.length + 1} users`);
+
+  const http = new ApiClient(base);
+  const userTokens = await http.login(users[0].username);
+  const adminTokens = await http.login(admin.username);
+  const bearer = { authorization: `Bearer ${userTokens.access_token}` };
+  const meUrl = `${base}/api/v1/users/me`;
+
+  const reference = await startReference(secret, [admin, ...users]);
+  processes.push(reference.process);
+
+  // /users/me against the reference, same load, one after the other.
+  // Five rounds of load first: they warm the JIT up and show whether memory keeps growing.
+  log('GET /users/me, rounds 1 to 5 (RSS after rounds 1, 2 and 5)');
+  const rss: number[] = [];
+  for (let roundNumber = 1; roundNumber <= 5; roundNumber++) {
+    await runLoad({ url: meUrl, connections: 50, seconds: profile.roundSeconds, headers: bearer });
+    rss.push(rssMb(app));
+  }
+
+  // Then the headline: the project and the reference under the same load, one after the other.
+  log('GET /users/me and the reference server, 50 connections');
+  const meSmall = await loadWithCpu(app, {
+    url: meUrl,
+    connections: 50,
+    seconds: profile.seconds,
+    headers: bearer,
+  });
+  const referenceUrl = `http://127.0.0.1:${reference.port}/api/v1/users/me`;
+  await runLoad({
+    url: referenceUrl,
+    connections: 50,
+    seconds: profile.warmupSeconds,
+    headers: bearer,
+  });
+  const referenceResult = await loadWithCpu(reference.process, {
+    url: referenceUrl,
+    connections: 50,
+    seconds: profile.seconds,
+    headers: bearer,
+  });
+
+  log('GET /posts');
+  const posts = await measurePosts(http, base, userTokens.access_token, profile);
+
+  log('login against raw bcrypt, 8 in flight');
+  let loginCounter = 0;
+  const loginOnce = (): Promise<Tokens> =>
+    http.login(users[loginCounter++ % users.length].username);
+  // Alternating slices: bcrypt saturates both cores, so background load would skew either side.
+  const [logins, raw] = await compareInSlices(
+    profile.name === 'smoke' ? 1 : 4,
+    8,
+    profile.seconds * 2,
+    loginOnce,
+    () => bcrypt.compare(PASSWORD, hash),
+  );
+
+  log('GET /users/me at 10 connections while 8 logins are in flight');
+  const [meDuringLogins, loginsDuringMe] = await Promise.all([
+    runLoad({ url: meUrl, connections: 10, seconds: profile.seconds, headers: bearer }),
+    runConcurrently(8, profile.seconds, loginOnce),
+  ]);
+
+  log('POST /auth/refresh');
+  const refreshPool = [...logins.results, ...loginsDuringMe.results].map((t) => t.refresh_token);
+  const refresh = await measureRefresh(http, base, refreshPool, loginOnce, profile);
+
+  log(`seeding up to ${profile.largeUsers} users`);
+  await database.seedUsers(profile.smallUsers + 1, profile.largeUsers, hash);
+  await runLoad({ url: meUrl, connections: 50, seconds: profile.warmupSeconds, headers: bearer });
+  const meLarge = await loadWithCpu(app, {
+    url: meUrl,
+    connections: 50,
+    seconds: profile.seconds,
+    headers: bearer,
+  });
+
+  log('GET /users?search= as admin');
+  const adminSearch = await measureAdminSearch(http, base, adminTokens.access_token, profile);
+
+  const cpuList = cpus();
+  return {
+    startedAt,
+    profile: profile.name,
+    database: database.kind,
+    machine: {
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    bcryptCost: profile.bcryptCost,
+    startupMs,
+    me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
+    meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
+    meCpuRatioToReference: round(
+      (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
+      2,
+    ),
+    meLargeToSmallRatio: round(meLarge.requestsPerSecond / meSmall.requestsPerSecond, 2),
+    posts,
+    refresh,
+    login: {
+      loginsPerSecond: logins.perSecond,
+      rawBcryptPerSecond: raw.perSecond,
+      ratio: round(logins.perSecond / raw.perSecond, 2),
+      failures: logins.failures,
+    },
+    meWhileLoggingIn: { ...meDuringLogins, loginsPerSecond: loginsDuringMe.perSecond },
+    rssMb: { afterRound1: rss[0], afterRound2: rss[1], afterRound5: rss[4] },
+    adminSearch,
+  };
+}
+
+class ApiClient {
+  constructor(private readonly base: string) {}
+
+  async login(username: string): Promise<Tokens> {
+    const response = await fetch(`${this.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    if (response.status !== 200) {
+      throw new Error(`login answered ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as Tokens;
+  }
+
+  async status(path: string, init: RequestInit = {}): Promise<number> {
+    const response = await fetch(`${this.base}${path}`, init);
+    await response.arrayBuffer();
+    return response.status;
+  }
+}
+
+async function measurePosts(
+  http: ApiClient,
+  base: string,
+  accessToken: string,
+  profile: Profile,
+): Promise<Measured> {
+  const path = '/api/v1/posts?page=1&limit=20';
+  if ((await http.status(path)) === 404) {
+    return 'n/a (route missing)';
+  }
+  for (let index = 0; index < 100; index++) {
+    const status = await http.status('/api/v1/posts', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `Bench post ${index}`, content: 'Lorem ipsum '.repeat(40) }),
+    });
+    if (status !== 201) {
+      throw new Error(`POST /posts answered ${status}`);
+    }
+  }
+  const url = `${base}${path}`;
+  await runLoad({ url, connections: 50, seconds: profile.warmupSeconds });
+  return runLoad({ url, connections: 50, seconds: profile.seconds });
+}
+
+/**
+ * Each connection holds one session and spends its refresh token on every request, sending the
+ * token the previous response returned: the rotation a real client does.
+ */
+async function measureRefresh(
+  http: ApiClient,
+  base: string,
+  pool: string[],
+  loginOnce: () => Promise<Tokens>,
+  profile: Profile,
+): Promise<Measured> {
+  const path = '/api/v1/auth/refresh';
+  const probe = await http.status(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: 'not-a-token' }),
+  });
+  if (probe === 404) {
+    return 'n/a (route missing)';
+  }
+  const connections = 50;
+  while (pool.length < connections) {
+    pool.push((await loginOnce()).refresh_token);
+  }
+  let next = 0;
+  const setupClient = (client: autocannon.Client): void => {
+    let token = pool[next++];
+    client.setRequests([
+      {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify({ refresh_token: token }) }),
+        onResponse: (status, body) => {
+          if (status === 200) {
+            token = (JSON.parse(body) as Tokens).refresh_token;
+          }
+        },
+      },
+    ]);
+  };
+  return runLoad({ url: `${base}${path}`, connections, seconds: profile.seconds, setupClient });
+}
+
+async function measureAdminSearch(
+  http: ApiClient,
+  base: string,
+  accessToken: string,
+  profile: Profile,
+): Promise<Measured> {
+  // Matches ten users by email and username (user042420 … user042429), among all of them.
+  const path = '/api/v1/users?search=user04242&page=1&limit=20';
+  const headers = { authorization: `Bearer ${accessToken}` };
+  const status = await http.status(path, { headers });
+  if (status === 404) {
+    return 'n/a (route missing)';
+  }
+  const url = `${base}${path}`;
+  await runLoad({ url, connections: 10, seconds: profile.warmupSeconds, headers });
+  return runLoad({ url, connections: 10, seconds: profile.seconds, headers });
+}
+
+async function startReference(
+  secret: string,
+  users: SeededUser[],
+): Promise<{ process: ChildProcess; port: number }> {
+  const usersFile = join(tmpdir(), `nest-auth-bench-users-${process.pid}.json`);
+  writeFileSync(usersFile, JSON.stringify(users));
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'reference-server.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BENCH_JWT_SECRET: secret,
+        BENCH_JWT_ISSUER: ISSUER,
+        BENCH_JWT_AUDIENCE: AUDIENCE,
+        BENCH_USERS_FILE: usersFile,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`reference server exited with ${code}`)));
+  });
+  return { process: child, port };
+}
+
+function buildIfStale(log: (message: string) => void): void {
+  const newest = (directory: string): number =>
+    readdirSync(directory, { withFileTypes: true }).reduce((latest, entry) => {
+      const path = join(directory, entry.name);
+      const time = entry.isDirectory() ? newest(path) : statSync(path).mtimeMs;
+      return Math.max(latest, time);
+    }, 0);
+  let built = 0;
+  try {
+    built = statSync(join(ROOT, 'dist', 'main.js')).mtimeMs;
+  } catch {
+    // not built yet
+  }
+  if (built > newest(join(ROOT, 'src'))) {
+    log('dist/ is newer than src/: not rebuilding');
+    return;
+  }
+  log('npx nest build');
+  const result = spawnSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    throw new Error('nest build failed');
+  }
+}
+
+function captureOutput(child: ChildProcess): () => string {
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => output;
+}
+
+async function waitForHealthy(
+  base: string,
+  app: ChildProcess,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (app.exitCode !== null) {
+      throw new Error(`the app exited with ${app.exitCode}:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${base}/api/v1/health`);
+      await response.arrayBuffer();
+      if (response.status === 200) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the app was not healthy within 60 s:\n${output()}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU time (user + system) the process has used so far, in microseconds. */
+function cpuMicros(child: ChildProcess): number {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+  return (ticks * 1_000_000) / CLOCK_TICKS;
+}
+
+/**
+ * Runs a load and adds the server's CPU time per request: steadier than req/s on a shared or
+ * noisy machine, since it does not depend on how much CPU the server was given.
+ */
+async function loadWithCpu(child: ChildProcess, options: LoadOptions): Promise<LoadResult> {
+  const before = cpuMicros(child);
+  const result = await runLoad(options);
+  const used = cpuMicros(child) - before;
+  return { ...result, cpuMicrosPerRequest: round(used / Math.max(1, result.total)) };
+}
+
+function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return round(kilobytes / 1024, 1);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function formatTable(report: Report): string {
+  const rows: string[][] = [];
+  const load = (name: string, result: Measured, note = ''): void => {
+    if (typeof result === 'string') {
+      rows.push([name, result, '', '', '', '', note]);
+      return;
+    }
+    rows.push([
+      name,
+      String(result.requestsPerSecond),
+      String(result.p50Ms),
+      String(result.p99Ms),
+      String(result.non2xx + result.errors),
+      result.cpuMicrosPerRequest === undefined ? '' : String(result.cpuMicrosPerRequest),
+      note,
+    ]);
+  };
+  const figure = (name: string, value: string, note = ''): void => {
+    rows.push([name, value, '', '', '', '', note]);
+  };
+  const small = report.me.smallUsers;
+  const usersLabel = (count: number): string => count.toLocaleString('en-US');
+  const profile = PROFILES[report.profile];
+  load(`GET /users/me, 50 conn, ${usersLabel(profile.smallUsers)} users`, small);
+  load('reference node:http, 50 conn', report.me.reference);
+  figure(
+    'ratio project / reference (req/s)',
+    String(report.meRatioToReference),
+    'headline; target ≥ 0.5 SQLite, ≥ 0.3 PostgreSQL',
+  );
+  figure(
+    'ratio reference / project (server CPU per request)',
+    String(report.meCpuRatioToReference),
+    'the same comparison, insensitive to other load on the machine',
+  );
+  load('GET /posts, 50 conn', report.posts);
+  load('POST /auth/refresh, 50 conn', report.refresh, 'each connection chains its own token');
+  figure(
+    'logins/s, 8 in flight',
+    String(report.login.loginsPerSecond),
+    `bcrypt cost ${report.bcryptCost}`,
+  );
+  figure('raw bcrypt.compare/s, 8 in flight', String(report.login.rawBcryptPerSecond));
+  figure('ratio logins / raw bcrypt', String(report.login.ratio), 'target ≥ 0.85');
+  load(
+    'GET /users/me, 10 conn, 8 logins in flight',
+    report.meWhileLoggingIn,
+    `p99 target ≤ 50 ms; ${report.meWhileLoggingIn.loginsPerSecond} logins/s meanwhile`,
+  );
+  figure('start-up to first healthy response', `${report.startupMs} ms`);
+  figure(
+    'RSS after round 1 / 2 / 5',
+    `${report.rssMb.afterRound1} / ${report.rssMb.afterRound2} / ${report.rssMb.afterRound5} MB`,
+  );
+  load(`GET /users/me, 50 conn, ${usersLabel(profile.largeUsers)} users`, report.me.largeUsers);
+  figure(
+    `ratio ${usersLabel(profile.largeUsers)} / ${usersLabel(profile.smallUsers)} users`,
+    String(report.meLargeToSmallRatio),
+    'target ≥ 0.9',
+  );
+  load(
+    `GET /users?search=, 10 conn, ${usersLabel(profile.largeUsers)} users`,
+    report.adminSearch,
+    'p99 target < 100 ms on PostgreSQL',
+  );
+
+  const header = [
+    'measurement',
+    'req/s or value',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'server CPU µs/req',
+    'note',
+  ];
+  const title =
+    `nest-auth bench (${report.profile}, ${report.database}, ${report.machine.cpus} × ${report.machine.cpuModel}, ` +
+    `node ${report.machine.node}, ${report.startedAt})`;
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [title, '', line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function assertNumbers(report: Report): void {
+  const loads: [string, Measured][] = [
+    ['/users/me', report.me.smallUsers],
+    ['/users/me at scale', report.me.largeUsers],
+    ['reference', report.me.reference],
+    ['/users/me during logins', report.meWhileLoggingIn],
+    ['/posts', report.posts],
+    ['/auth/refresh', report.refresh],
+    ['admin search', report.adminSearch],
+  ];
+  const problems: string[] = [];
+  for (const [name, result] of loads) {
+    if (typeof result === 'string') {
+      continue;
+    }
+    if (!(result.total > 0) || !Number.isFinite(result.p99Ms)) {
+      problems.push(`${name}: no requests completed`);
+    }
+    if (result.non2xx + result.errors > 0) {
+      problems.push(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    }
+  }
+  const figures: [string, number][] = [
+    ['logins/s', report.login.loginsPerSecond],
+    ['raw bcrypt/s', report.login.rawBcryptPerSecond],
+    ['start-up', report.startupMs],
+    ['RSS', report.rssMb.afterRound5],
+  ];
+  for (const [name, value] of figures) {
+    if (!(value > 0)) {
+      problems.push(`${name}: ${value}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new Error(`smoke failed:\n${problems.join('\n')}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
