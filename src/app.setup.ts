@@ -8,6 +8,7 @@ import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
 import { echoRequestId, requestIdFor } from './logging/request-id';
+import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 import { setupSwagger } from './swagger';
@@ -41,7 +42,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const config = app.get(AppConfig);
   trustProxy.configure(config.trustProxy);
   try {
-    await configureApp(app, config);
+    await configureApp(app, config, options.logger === undefined);
   } catch (error) {
     // A start-up step failed (a bad bootstrap admin, say): release the database before the
     // caller exits or, in tests, carries on.
@@ -51,10 +52,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   return app;
 }
 
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export async function configureApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  usesJsonLogs = true,
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   echoRequestId(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
+  if (usesJsonLogs) {
+    registerRequestLogging(fastify);
+  }
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   registerSecurityHeaders(fastify);
   if (config.corsOrigins.length > 0) {
