@@ -22,7 +22,11 @@ function build(deleteImpl: () => Promise<{ affected?: number }>) {
   const service = new SessionsService(
     sessions as unknown as Repository<Session>,
     {} as Repository<SpentRefreshToken>,
-    {} as Repository<User>,
+    // The constructor prepares the per-request query from the users table's metadata.
+    {
+      manager: { connection: { options: { type: 'better-sqlite3' } } },
+      metadata: { columns: [] },
+    } as unknown as Repository<User>,
     config,
   );
   return { service, sessions };
