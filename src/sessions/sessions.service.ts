@@ -43,11 +43,12 @@ export class SessionsService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly config: AppConfig,
   ) {
-    this.onPostgres = users.manager.connection.options.type === 'postgres';
-    this.activeUserSql = activeUserQuery(this.users, this.onPostgres);
+    this.activeUserSql = activeUserQuery(
+      users,
+      users.manager.connection.options.type === 'postgres',
+    );
   }
 
-  private readonly onPostgres: boolean;
   private readonly activeUserSql: string;
 
   async open(userId: string, client: ClientInfo): Promise<IssuedSession> {

@@ -125,6 +125,27 @@ export class UsersService {
     }
   }
 
+  /**
+   * The username's case-insensitive unique index decides a clash (409), so two users racing for
+   * one name cannot both get it.
+   */
+  async updateProfile(
+    id: string,
+    changes: Partial<Pick<User, 'username' | 'fullName'>>,
+  ): Promise<User> {
+    if (Object.keys(changes).length > 0) {
+      try {
+        await this.users.update({ id }, changes);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new ConflictException(USERNAME_TAKEN_MESSAGE);
+        }
+        throw error;
+      }
+    }
+    return this.getById(id);
+  }
+
   async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.users.update({ id: userId }, { passwordHash });
   }
