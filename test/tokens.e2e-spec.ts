@@ -296,6 +296,29 @@ describe(JwtStrategy.name, () => {
       expect(response.status).toBe(401);
     });
 
+    it('refuses a token the moment it expires, though it was accepted (and remembered) before', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = forge(claims({ exp }));
+      const before = await me(`Bearer ${token}`);
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+
+      const after = await me(`Bearer ${token}`);
+
+      expect(before.status).toBe(200);
+      expect(after.status).toBe(401);
+      expect(after.headers['www-authenticate']).toBe(INVALID_TOKEN);
+    });
+
+    it('refuses a token differing from an accepted one in one signature character', async () => {
+      expect((await me(`Bearer ${accessToken}`)).status).toBe(200);
+      const at = accessToken.length - 10;
+      const altered = `${accessToken.slice(0, at)}${accessToken[at] === 'A' ? 'B' : 'A'}${accessToken.slice(at + 1)}`;
+
+      const response = await me(`Bearer ${altered}`);
+
+      expect(response.status).toBe(401);
+    });
+
     it('keeps answering the valid token after the refusals', async () => {
       const response = await testApp.http().get(ME).set(bearer(accessToken));
 

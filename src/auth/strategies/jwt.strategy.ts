@@ -9,10 +9,15 @@ import { hasAccessTokenClaims } from '../access-token-claims';
 import { extractBearerToken } from '../bearer-token';
 import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from '../signing-key';
 import type { AuthenticatedRequest } from '../types/authenticated-request.type';
+import { VerifiedTokenCache } from '../verified-token-cache';
+import { cacheVerifiedTokens } from './cached-jwt-verifier';
 
 /**
  * Verifies the access token (HS256 only, iss, aud, exp), then loads the session and its user in
  * one query and refuses revoked sessions and unknown or disabled users. No side effects.
+ *
+ * A token whose signature and claims were checked once is remembered until it expires
+ * (VerifiedTokenCache); the session and the user are still read on every request.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -20,10 +25,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     config: AppConfig,
     private readonly sessions: SessionsService,
   ) {
+    const key = createSigningKey(config);
+    cacheVerifiedTokens(key, new VerifiedTokenCache());
     super({
       jwtFromRequest: (request: FastifyRequest) => extractBearerToken(request.headers),
       // jsonwebtoken accepts a KeyObject; the type definitions only know strings and Buffers.
-      secretOrKey: createSigningKey(config) as unknown as Buffer,
+      secretOrKey: key as unknown as Buffer,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
