@@ -5,6 +5,7 @@ import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { User } from '../users/user.entity';
+import { createActiveUserLoader, type ActiveUserLoader } from './active-user-query';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
@@ -43,13 +44,10 @@ export class SessionsService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly config: AppConfig,
   ) {
-    this.activeUserSql = activeUserQuery(
-      users,
-      users.manager.connection.options.type === 'postgres',
-    );
+    this.loadUserOfLiveSession = createActiveUserLoader(users.manager.connection, users.metadata);
   }
 
-  private readonly activeUserSql: string;
+  private readonly loadUserOfLiveSession: ActiveUserLoader;
 
   async open(userId: string, client: ClientInfo): Promise<IssuedSession> {
     const now = new Date();
@@ -76,24 +74,10 @@ export class SessionsService {
    *
    * Hand-written SQL on purpose: this runs on every authenticated request, and TypeORM's query
    * builder spent more time building and mapping the query than the database spent answering it
-   * (bench/README.md, step 3). The row is still hydrated by TypeORM's driver, column by column,
-   * so types (booleans, simple-array roles, timestamps) come out exactly as the repository's.
+   * (bench/README.md, steps 3 and 7; active-user-query.ts).
    */
-  async loadActiveUser(userId: string, sessionId: string): Promise<User | null> {
-    const rows = await this.users.manager.query<Record<string, unknown>[]>(this.activeUserSql, [
-      sessionId,
-      userId,
-    ]);
-    if (rows.length === 0) {
-      return null;
-    }
-    const row = rows[0];
-    const driver = this.users.manager.connection.driver;
-    const user = new User();
-    for (const column of this.users.metadata.columns) {
-      column.setEntityValue(user, driver.prepareHydratedValue(row[column.databaseName], column));
-    }
-    return user;
+  loadActiveUser(userId: string, sessionId: string): Promise<User | null> {
+    return this.loadUserOfLiveSession(sessionId, userId);
   }
 
   /**
@@ -235,20 +219,4 @@ export class SessionsService {
   private refreshExpiry(from: Date): Date {
     return new Date(from.getTime() + this.config.jwt.refreshTtlSeconds * 1000);
   }
-}
-
-/**
- * SELECT every user column FROM the session joined to its user, by the session's primary key.
- * Each database compares expiry with its own clock: SQLite's strftime gives the UTC text form
- * TypeORM writes datetime columns in ('YYYY-MM-DD HH:MM:SS.SSS'), which sorts as time does.
- */
-function activeUserQuery(users: Repository<User>, onPostgres: boolean): string {
-  const columns = users.metadata.columns.map((column) => `u."${column.databaseName}"`).join(', ');
-  return onPostgres
-    ? `SELECT ${columns} FROM "sessions" s INNER JOIN "users" u ON u."id" = s."userId"
-       WHERE s."id" = $1 AND s."userId" = $2 AND u."isActive" = true
-         AND s."revokedAt" IS NULL AND s."expiresAt" > now()`
-    : `SELECT ${columns} FROM "sessions" s INNER JOIN "users" u ON u."id" = s."userId"
-       WHERE s."id" = ? AND s."userId" = ? AND u."isActive" = 1
-         AND s."revokedAt" IS NULL AND s."expiresAt" > strftime('%Y-%m-%d %H:%M:%f', 'now')`;
 }

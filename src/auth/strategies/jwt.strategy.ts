@@ -9,6 +9,7 @@ import { hasAccessTokenClaims } from '../access-token-claims';
 import { extractBearerToken } from '../bearer-token';
 import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from '../signing-key';
 import type { AuthenticatedRequest } from '../types/authenticated-request.type';
+import type { AccessTokenClaims } from '../types/jwt-payload.type';
 import { VerifiedTokenCache } from '../verified-token-cache';
 import { cacheVerifiedTokens } from './cached-jwt-verifier';
 
@@ -21,6 +22,8 @@ import { cacheVerifiedTokens } from './cached-jwt-verifier';
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly checkedPayloads = new WeakSet<object>();
+
   constructor(
     config: AppConfig,
     private readonly sessions: SessionsService,
@@ -40,7 +43,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(request: AuthenticatedRequest, payload: unknown): Promise<User | false> {
-    if (!hasAccessTokenClaims(payload)) {
+    if (!this.hasCheckedClaims(payload)) {
       return false;
     }
     const user = await this.sessions.loadActiveUser(payload.sub, payload.sid);
@@ -49,5 +52,20 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     request.accessToken = payload;
     return user;
+  }
+
+  /**
+   * hasAccessTokenClaims, once per payload object: a remembered token hands the same frozen
+   * payload to every request that presents it.
+   */
+  private hasCheckedClaims(payload: unknown): payload is AccessTokenClaims {
+    if (typeof payload === 'object' && payload !== null && this.checkedPayloads.has(payload)) {
+      return true;
+    }
+    if (!hasAccessTokenClaims(payload)) {
+      return false;
+    }
+    this.checkedPayloads.add(payload);
+    return true;
   }
 }
