@@ -27,6 +27,8 @@ const ROOT = join(__dirname, '..');
 const PASSWORD = 'bench-Password-42';
 const ISSUER = 'nest-auth';
 const AUDIENCE = 'nest-auth-api';
+// GET /users/me's load: this many connections, each with its own signed-in user.
+const ME_CONNECTIONS = 50;
 // Linux reports process CPU time in clock ticks of 1/100 s (getconf CLK_TCK).
 const CLOCK_TICKS = 100;
 
@@ -183,9 +185,15 @@ async function measure(
   log(`seeded ${users.length + 1} users`);
 
   const http = new ApiClient(base);
-  const userTokens = await http.login(users[0].username);
+  // One signed-in user per connection, as real clients are: each connection sends its own token
+  // and reads its own session and user row.
+  const meTokens = await signInMany(
+    http,
+    users.slice(0, ME_CONNECTIONS).map((user) => user.username),
+  );
+  const userTokens = meTokens[0];
   const adminTokens = await http.login(admin.username);
-  const bearer = { authorization: `Bearer ${userTokens.access_token}` };
+  const bearer = oneTokenPerConnection(meTokens.map((tokens) => tokens.access_token));
   const meUrl = `${base}/api/v1/users/me`;
 
   const reference = await startReference(secret, [admin, ...users]);
@@ -196,7 +204,12 @@ async function measure(
   log('GET /users/me, rounds 1 to 5 (RSS after rounds 1, 2 and 5)');
   const rss: number[] = [];
   for (let roundNumber = 1; roundNumber <= 5; roundNumber++) {
-    await runLoad({ url: meUrl, connections: 50, seconds: profile.roundSeconds, headers: bearer });
+    await runLoad({
+      url: meUrl,
+      connections: ME_CONNECTIONS,
+      seconds: profile.roundSeconds,
+      setupClient: bearer(),
+    });
     rss.push(rssMb(app));
   }
 
@@ -204,22 +217,22 @@ async function measure(
   log('GET /users/me and the reference server, 50 connections');
   const meSmall = await loadWithCpu(app, {
     url: meUrl,
-    connections: 50,
+    connections: ME_CONNECTIONS,
     seconds: profile.seconds,
-    headers: bearer,
+    setupClient: bearer(),
   });
   const referenceUrl = `http://127.0.0.1:${reference.port}/api/v1/users/me`;
   await runLoad({
     url: referenceUrl,
-    connections: 50,
+    connections: ME_CONNECTIONS,
     seconds: profile.warmupSeconds,
-    headers: bearer,
+    setupClient: bearer(),
   });
   const referenceResult = await loadWithCpu(reference.process, {
     url: referenceUrl,
-    connections: 50,
+    connections: ME_CONNECTIONS,
     seconds: profile.seconds,
-    headers: bearer,
+    setupClient: bearer(),
   });
 
   log('GET /posts');
@@ -240,7 +253,7 @@ async function measure(
 
   log('GET /users/me at 10 connections while 8 logins are in flight');
   const [meDuringLogins, loginsDuringMe] = await Promise.all([
-    runLoad({ url: meUrl, connections: 10, seconds: profile.seconds, headers: bearer }),
+    runLoad({ url: meUrl, connections: 10, seconds: profile.seconds, setupClient: bearer() }),
     runConcurrently(8, profile.seconds, loginOnce),
   ]);
 
@@ -250,12 +263,17 @@ async function measure(
 
   log(`seeding up to ${profile.largeUsers} users`);
   await database.seedUsers(profile.smallUsers + 1, profile.largeUsers, hash);
-  await runLoad({ url: meUrl, connections: 50, seconds: profile.warmupSeconds, headers: bearer });
+  await runLoad({
+    url: meUrl,
+    connections: ME_CONNECTIONS,
+    seconds: profile.warmupSeconds,
+    setupClient: bearer(),
+  });
   const meLarge = await loadWithCpu(app, {
     url: meUrl,
-    connections: 50,
+    connections: ME_CONNECTIONS,
     seconds: profile.seconds,
-    headers: bearer,
+    setupClient: bearer(),
   });
 
   log('GET /users?search= as admin');
@@ -515,6 +533,31 @@ function cpuMicros(child: ChildProcess): number {
  * Runs a load and adds the server's CPU time per request: steadier than req/s on a shared or
  * noisy machine, since it does not depend on how much CPU the server was given.
  */
+/** Signs the users in through the API, a few at a time (each login is a bcrypt compare). */
+async function signInMany(http: ApiClient, usernames: string[], inFlight = 8): Promise<Tokens[]> {
+  const tokens: Tokens[] = [];
+  for (let start = 0; start < usernames.length; start += inFlight) {
+    const batch = usernames.slice(start, start + inFlight);
+    tokens.push(...(await Promise.all(batch.map((username) => http.login(username)))));
+  }
+  return tokens;
+}
+
+/**
+ * For autocannon's `setupClient`: each new connection takes the next token in turn, so that with
+ * as many tokens as connections every connection is a different user. Called once per load run,
+ * so every run starts from the first token.
+ */
+function oneTokenPerConnection(accessTokens: string[]): () => (client: autocannon.Client) => void {
+  return () => {
+    let next = 0;
+    return (client) => {
+      const token = accessTokens[next++ % accessTokens.length];
+      client.setHeaders({ authorization: `Bearer ${token}` });
+    };
+  };
+}
+
 async function loadWithCpu(child: ChildProcess, options: LoadOptions): Promise<LoadResult> {
   const before = cpuMicros(child);
   const result = await runLoad(options);
@@ -565,8 +608,12 @@ function formatTable(report: Report): string {
   const small = report.me.smallUsers;
   const usersLabel = (count: number): string => count.toLocaleString('en-US');
   const profile = PROFILES[report.profile];
-  load(`GET /users/me, 50 conn, ${usersLabel(profile.smallUsers)} users`, small);
-  load('reference node:http, 50 conn', report.me.reference);
+  load(
+    `GET /users/me, 50 conn, ${usersLabel(profile.smallUsers)} users`,
+    small,
+    `one signed-in user per connection (${ME_CONNECTIONS} tokens)`,
+  );
+  load('reference node:http, 50 conn', report.me.reference, 'the same tokens');
   figure(
     'ratio project / reference (req/s)',
     String(report.meRatioToReference),
