@@ -36,4 +36,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/v1/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node directly, not npm: SIGTERM from the runtime reaches the app, which drains and exits 0.
-CMD ["node", "dist/main.js"]
+# --max-semi-space-size as in `npm run start:prod` (README, Deploying: fewer young-generation GCs).
+CMD ["node", "--max-semi-space-size=64", "dist/main.js"]

@@ -150,7 +150,7 @@ async function measure(
 
   log(`starting the app (${database.kind}, bcrypt cost ${profile.bcryptCost})`);
   const launched = performance.now();
-  const app = spawn(process.execPath, ['dist/main.js'], {
+  const app = spawn(process.execPath, productionStartArguments(), {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -430,7 +430,13 @@ async function startReference(
   writeFileSync(usersFile, JSON.stringify(users));
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'reference-server.ts')],
+    [
+      // The same V8 flags as the project (they make no measurable difference to the reference).
+      ...productionStartArguments().filter((arg) => arg.startsWith('--')),
+      '-r',
+      'ts-node/register/transpile-only',
+      join(__dirname, 'reference-server.ts'),
+    ],
     {
       cwd: ROOT,
       env: {
@@ -533,6 +539,21 @@ function cpuMicros(child: ChildProcess): number {
  * Runs a load and adds the server's CPU time per request: steadier than req/s on a shared or
  * noisy machine, since it does not depend on how much CPU the server was given.
  */
+/**
+ * The arguments `npm run start:prod` gives node (its V8 flags and the entry point), so that the
+ * bench measures the server exactly as production starts it, without npm in between.
+ */
+function productionStartArguments(): string[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...args] = manifest.scripts['start:prod'].trim().split(/\s+/);
+  if (command !== 'node' || !args.includes('dist/main.js')) {
+    throw new Error(`start:prod is expected to be "node [flags] dist/main.js", not "${command}"`);
+  }
+  return args;
+}
+
 /** Signs the users in through the API, a few at a time (each login is a bcrypt compare). */
 async function signInMany(http: ApiClient, usernames: string[], inFlight = 8): Promise<Tokens[]> {
   const tokens: Tokens[] = [];
