@@ -148,6 +148,23 @@ describe(UsersController.name, () => {
       ).toEqual([byEmail.user.id, byUsername.user.id, byName.user.id].sort());
     });
 
+    it('does not match a term that spans two fields', async () => {
+      const marker = uniqueName('span');
+      const user = await createUser(testApp.dataSource, {
+        email: `${marker}@example.com`,
+        username: `${marker}_name`,
+        fullName: `Full ${marker}`,
+      });
+
+      const acrossEmailAndUsername = await listUsers({ search: `example.com ${marker}` });
+      const acrossUsernameAndName = await listUsers({ search: `_name full` });
+      const withinName = await listUsers({ search: `full ${marker}` });
+
+      expect(acrossEmailAndUsername.body).toMatchObject({ total: 0, items: [] });
+      expect(itemsOf(acrossUsernameAndName).map((item) => item.id)).not.toContain(user.user.id);
+      expect(itemsOf(withinName).map((item) => item.id)).toEqual([user.user.id]);
+    });
+
     it('treats LIKE wildcards in the search as plain characters', async () => {
       const percent = await listUsers({ search: '%' });
       const underscoreRun = await listUsers({ search: '___' });

@@ -8,6 +8,7 @@ import { CreateUsers1763888400000 } from './migrations/1763888400000-create-user
 import { CreateSessions1763888500000 } from './migrations/1763888500000-create-sessions';
 import { CreatePosts1763888600000 } from './migrations/1763888600000-create-posts';
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
+import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
 export const ENTITIES = [User, Session, SpentRefreshToken, Post];
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   CreateSessions1763888500000,
   CreatePosts1763888600000,
   AddUserSearchIndex1763896000000,
+  CombineUserSearchIndex1763990000000,
 ];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */

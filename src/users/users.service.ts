@@ -4,6 +4,7 @@ import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { containsPattern, type PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { isUniqueViolation } from '../database/database-errors';
 import { Session } from '../sessions/session.entity';
+import { userSearchCondition } from './user-search';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 
@@ -95,11 +96,11 @@ export class UsersService {
       .offset(query.offset)
       .limit(query.limit);
     if (query.search) {
-      // The same expressions as the trigram indexes of the add-user-search-index migration, so
-      // PostgreSQL serves the search from them instead of scanning every user.
       builder.where(
-        "(lower(user.email) LIKE :pattern ESCAPE '\\' OR lower(user.username) LIKE :pattern ESCAPE '\\' OR lower(coalesce(user.fullName, '')) LIKE :pattern ESCAPE '\\')",
-        { pattern: containsPattern(query.search) },
+        userSearchCondition((name) => `user.${name}`, ':pattern'),
+        {
+          pattern: containsPattern(query.search),
+        },
       );
     }
     return builder.getManyAndCount();
