@@ -6,7 +6,8 @@ import { usingPostgres } from './support/test-database';
 const TRIGRAM_INDEXES = ['IDX_users_search_trgm'];
 
 // The admin list's `search` condition, as UsersService writes it, in raw SQL.
-const SEARCH_WHERE = userSearchCondition((name) => `"${name}"`, '$1');
+const searchWhere = (onPostgres: boolean): string =>
+  userSearchCondition((name) => `"${name}"`, '$1', onPostgres);
 
 describe(CombineUserSearchIndex1763990000000.name, () => {
   let testApp: TestApp;
@@ -45,7 +46,7 @@ describe(CombineUserSearchIndex1763990000000.name, () => {
   it('serves the search condition from the index on PostgreSQL and scans on SQLite', async () => {
     if (!usingPostgres()) {
       // SQLite has no trigram index: the same WHERE clause runs as a scan and still matches.
-      const where = SEARCH_WHERE.replaceAll('$1', '?');
+      const where = searchWhere(false).replaceAll('$1', '?');
       const rows = await testApp.dataSource.query<unknown[]>(
         `SELECT id FROM users WHERE ${where}`,
         where
@@ -61,9 +62,10 @@ describe(CombineUserSearchIndex1763990000000.name, () => {
       await queryRunner.startTransaction();
       // With a handful of test rows a scan is cheaper; forbid it to see which index serves.
       await queryRunner.query('SET LOCAL enable_seqscan = off');
-      const plan = (await queryRunner.query(`EXPLAIN SELECT id FROM users WHERE ${SEARCH_WHERE}`, [
-        '%ada%',
-      ])) as { 'QUERY PLAN': string }[];
+      const plan = (await queryRunner.query(
+        `EXPLAIN SELECT id FROM users WHERE ${searchWhere(true)}`,
+        ['%ada%'],
+      )) as { 'QUERY PLAN': string }[];
       const text = plan.map((row) => row['QUERY PLAN']).join('\n');
       for (const name of TRIGRAM_INDEXES) {
         expect(text).toContain(name);

@@ -6,13 +6,15 @@
  * 1763990000000-combine-user-search-index); the first condition, written exactly as that index's
  * expression, lets PostgreSQL find candidates with one index scan instead of three. It can match
  * across the joins (a term containing a space), so the second condition, the definition itself,
- * keeps only real matches. SQLite has no such index and evaluates both on every row.
+ * keeps only real matches. SQLite has no such index and scans: there the first condition would
+ * only add work to every row, so it is left out.
  *
  * `field` writes a column reference: `user.email` for a query builder, `"email"` in raw SQL.
  */
 export function userSearchCondition(
   field: (name: 'email' | 'username' | 'fullName') => string,
   parameter: string,
+  onPostgres: boolean,
 ): string {
   const joined = `lower(${field('email')} || ' ' || ${field('username')} || ' ' || coalesce(${field('fullName')}, ''))`;
   const anyField = [
@@ -20,5 +22,7 @@ export function userSearchCondition(
     `lower(${field('username')}) LIKE ${parameter} ESCAPE '\\'`,
     `lower(coalesce(${field('fullName')}, '')) LIKE ${parameter} ESCAPE '\\'`,
   ].join(' OR ');
-  return `(${joined} LIKE ${parameter} ESCAPE '\\' AND (${anyField}))`;
+  return onPostgres
+    ? `(${joined} LIKE ${parameter} ESCAPE '\\' AND (${anyField}))`
+    : `(${anyField})`;
 }

@@ -97,7 +97,11 @@ export class UsersService {
       .limit(query.limit);
     if (query.search) {
       builder.where(
-        userSearchCondition((name) => `user.${name}`, ':pattern'),
+        userSearchCondition(
+          (name) => `user.${name}`,
+          ':pattern',
+          this.users.manager.connection.options.type === 'postgres',
+        ),
         {
           pattern: containsPattern(query.search),
         },
