@@ -59,10 +59,6 @@ export class VerifiedTokenCache {
     return frozen;
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   private evictOldest(): void {
     const oldest = this.entries.keys().next();
     if (!oldest.done) {
