@@ -9,6 +9,7 @@ import { CreateSessions1763888500000 } from './migrations/1763888500000-create-s
 import { CreatePosts1763888600000 } from './migrations/1763888600000-create-posts';
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
+import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
 export const ENTITIES = [User, Session, SpentRefreshToken, Post];
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   CreatePosts1763888600000,
   AddUserSearchIndex1763896000000,
   CombineUserSearchIndex1763990000000,
+  TimestampDefaultsNow1763990100000,
 ];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */

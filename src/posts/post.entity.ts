@@ -5,16 +5,19 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { User } from '../users/user.entity';
 
 export const POST_TITLE_MAX_LENGTH = 200;
 export const POST_CONTENT_MAX_LENGTH = 10_000;
 
-// The foreign key to users (ON DELETE CASCADE: a deleted user's posts go with them) and the
-// (createdAt, id) index for the stable list order live in the migration.
+// The (createdAt, id) index for the stable list order lives in the migration; the foreign key to
+// users (ON DELETE CASCADE: a deleted user's posts go with them) is declared below as well.
 @Index('IDX_posts_created_at', { synchronize: false })
 @Entity({ name: 'posts' })
 export class Post {
@@ -31,10 +34,15 @@ export class Post {
   @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
   authorId!: string;
 
-  @CreateDateColumn({ type: TIMESTAMP_COLUMN })
+  // Declared so that the schema diff (migration:generate) sees the migration's foreign key.
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'authorId', foreignKeyConstraintName: 'FK_posts_author_id' })
+  author?: User;
+
+  @CreateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
   createdAt!: Date;
 
-  @UpdateDateColumn({ type: TIMESTAMP_COLUMN })
+  @UpdateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
   updatedAt!: Date;
 
   @BeforeInsert()

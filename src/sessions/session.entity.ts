@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { User } from '../users/user.entity';
 
 /**
  * One login: the `sid` of its access tokens. Only the SHA-256 of the current refresh token is
@@ -13,6 +14,12 @@ export class Session {
   @Index('IDX_sessions_user_id')
   @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
   userId!: string;
+
+  // Declared so that the schema diff (migration:generate) sees the migration's foreign key;
+  // never loaded: code works with userId.
+  @ManyToOne(() => User, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'userId', foreignKeyConstraintName: 'FK_sessions_user_id' })
+  user?: User;
 
   @Index('UQ_sessions_refresh_token_hash', { unique: true })
   @Column({ type: 'varchar', length: 64 })

@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { UUID_COLUMN } from '../database/column-types';
+import { Session } from './session.entity';
 
 /** The hash of a refresh token that was already exchanged: presenting it again ends its session. */
 @Entity({ name: 'spent_refresh_tokens' })
@@ -10,4 +11,9 @@ export class SpentRefreshToken {
   @Index('IDX_spent_refresh_tokens_session_id')
   @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
   sessionId!: string;
+
+  // Declared so that the schema diff (migration:generate) sees the migration's foreign key.
+  @ManyToOne(() => Session, { onDelete: 'CASCADE', nullable: false })
+  @JoinColumn({ name: 'sessionId', foreignKeyConstraintName: 'FK_spent_refresh_tokens_session_id' })
+  session?: Session;
 }

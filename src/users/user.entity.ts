@@ -33,16 +33,16 @@ export class User {
   @Column({ type: 'varchar', length: 100 })
   passwordHash!: string;
 
-  @Column({ type: 'boolean', default: true })
+  @Column({ type: 'boolean', default: () => 'true' })
   isActive!: boolean;
 
   @Column({ type: 'simple-array' })
   roles!: Role[];
 
-  @CreateDateColumn({ type: TIMESTAMP_COLUMN })
+  @CreateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
   createdAt!: Date;
 
-  @UpdateDateColumn({ type: TIMESTAMP_COLUMN })
+  @UpdateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
   updatedAt!: Date;
 
   @BeforeInsert()
