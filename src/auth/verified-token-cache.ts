@@ -7,7 +7,7 @@ export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 /**
  * Remembers the payloads of access tokens whose signature, algorithm, issuer and audience were
  * already checked, keyed by the exact token text, so that a client sending the same token on
- * every request pays for the HMAC and the JSON parsing once (bench/README.md, step 6).
+ * every request pays for the HMAC and the JSON parsing once (bench/README.md, step 5).
  *
  * That check is a pure function of the token and the key, which never change while the process
  * runs, so nothing can make an entry wrong except time: `exp` (and `nbf`, when present) is checked

@@ -20,7 +20,7 @@ const TEXT_TYPES = new Set<unknown>(['varchar', 'text', 'uuid', String]);
  * its query runner. That runner (a QueryResult, before and after events to subscribers, a
  * statement cache lookup, five awaits) cost more CPU than SQLite spent answering, and on
  * PostgreSQL it sends the text to be parsed and planned each time, where a named prepared
- * statement is planned once per connection (bench/README.md, step 7). The statement is still
+ * statement is planned once per connection (bench/README.md, step 6). The statement is still
  * passed to TypeORM's logger, so `logging` shows it like any other query.
  *
  * Rows come back as arrays, and TypeORM's driver converts each value as the repository would

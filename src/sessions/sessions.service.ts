@@ -74,7 +74,7 @@ export class SessionsService {
    *
    * Hand-written SQL on purpose: this runs on every authenticated request, and TypeORM's query
    * builder spent more time building and mapping the query than the database spent answering it
-   * (bench/README.md, steps 3 and 7; active-user-query.ts).
+   * (bench/README.md, steps 1 and 6; active-user-query.ts).
    */
   loadActiveUser(userId: string, sessionId: string): Promise<User | null> {
     return this.loadUserOfLiveSession(sessionId, userId);

@@ -33,6 +33,8 @@ export class User {
   @Column({ type: 'varchar', length: 100 })
   passwordHash!: string;
 
+  // Defaults are written as the migrations wrote them (SQLite would read `true` back as `1`), so
+  // that migration:generate finds nothing to change (test/schema-drift.e2e-spec.ts).
   @Column({ type: 'boolean', default: () => 'true' })
   isActive!: boolean;
 

@@ -13,7 +13,7 @@ type JwtVerifier = (
 /**
  * passport-jwt verifies every token through one static function, `Strategy.JwtVerifier` (the seam
  * its own tests replace), which calls jsonwebtoken's `verify`. On the guarded path that call was a
- * quarter of the server's CPU per request (bench/README.md, step 6), for a result that cannot
+ * quarter of the server's CPU per request (bench/README.md, step 5), for a result that cannot
  * change while the token text and the key stay the same.
  */
 interface JwtVerifierSeam {
