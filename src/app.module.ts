@@ -3,6 +3,7 @@ import type { ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AccountModule } from './account/account.module';
 import { AuthModule } from './auth/auth.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { AppConfig } from './config/app-config';
@@ -10,6 +11,7 @@ import { AppConfigModule, type AppConfigModuleOptions } from './config/config.mo
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger-options';
+import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
@@ -37,8 +39,10 @@ export class AppModule {
         MetricsModule,
         DatabaseModule,
         RedisModule,
+        MailModule,
         AuthModule,
         UsersModule,
+        AccountModule,
         HealthModule,
         PostsModule,
         ...extraImports,

@@ -23,6 +23,11 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/posts',
   'GET /api/v1/posts/:id',
   'GET /metrics',
+  'POST /api/v1/auth/password/forgot',
+  'POST /api/v1/auth/password/reset',
+  'POST /api/v1/auth/email/verify',
+  'POST /api/v1/auth/email/verify/resend',
+  'POST /api/v1/auth/email/change/confirm',
 ]);
 
 interface Route {

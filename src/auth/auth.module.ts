@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { AccountModule } from '../account/account.module';
 import { AppConfig } from '../config/app-config';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -20,6 +21,8 @@ import { TokenService } from './token.service';
     UsersModule,
     SessionsModule,
     RateLimitModule,
+    // Registration queues the verification mail in its own transaction.
+    AccountModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

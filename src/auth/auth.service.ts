@@ -1,5 +1,8 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { EmailVerificationService } from '../account/email-verification.service';
+import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -10,6 +13,7 @@ import { UsersService } from '../users/users.service';
 import { clientInfoOf } from './client-info';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
+import { EmailNotVerifiedException } from './email-not-verified.exception';
 import { TokenService } from './token.service';
 
 /** One message for an unknown account and a wrong password, so neither reveals the other. */
@@ -25,14 +29,21 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly loginAttempts: LoginAttemptsService,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly verification: EmailVerificationService,
   ) {}
 
+  /** The user and its verification mail are written together, or neither is. */
   async register(dto: RegisterDto): Promise<UserResponseDto> {
-    const user = await this.users.create({
-      email: dto.email,
-      username: dto.username,
-      fullName: dto.fullName,
-      passwordHash: await this.passwords.hash(dto.password),
+    const passwordHash = await this.passwords.hash(dto.password);
+    const user = await this.dataSource.transaction(async (manager) => {
+      const created = await this.users.create(
+        { email: dto.email, username: dto.username, fullName: dto.fullName, passwordHash },
+        manager,
+      );
+      await this.verification.queueLink(manager, created);
+      return created;
     });
     return UserResponseDto.from(user);
   }
@@ -63,6 +74,10 @@ export class AuthService {
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
       throw new ForbiddenException('This account is disabled');
+    }
+    // After the password check, so only someone who knows the password learns this.
+    if (this.config.accountFlows.requireVerifiedEmail && !user.emailVerified) {
+      throw new EmailNotVerifiedException();
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));

@@ -12,6 +12,19 @@ export interface JwtSettings {
   readonly audience: string;
 }
 
+/** Links and lifetimes of the account flows by email (issue 15). */
+export interface AccountFlowSettings {
+  /** Link templates; `{token}` is replaced by the URL-safe token. */
+  readonly passwordResetUrl: string;
+  readonly emailVerifyUrl: string;
+  readonly emailChangeUrl: string;
+  readonly passwordResetTtlSeconds: number;
+  /** Lifetime of a verification or email-change token. */
+  readonly emailTokenTtlSeconds: number;
+  /** A correct login of an unverified account gets 403 `email_not_verified`. */
+  readonly requireVerifiedEmail: boolean;
+}
+
 export interface BootstrapAdminSettings {
   readonly email: string;
   readonly password: string;
@@ -40,6 +53,7 @@ export class AppConfig {
   readonly authRateLimit!: number;
   readonly metricsToken?: string;
   readonly logLevel!: string;
+  readonly accountFlows!: AccountFlowSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -57,6 +57,14 @@ describe(parseEnvironment.name, () => {
         authRateLimit: 60,
         metricsToken: undefined,
         logLevel: 'info',
+        accountFlows: {
+          passwordResetUrl: 'http://localhost:3000/reset-password?token={token}',
+          emailVerifyUrl: 'http://localhost:3000/verify-email?token={token}',
+          emailChangeUrl: 'http://localhost:3000/confirm-email?token={token}',
+          passwordResetTtlSeconds: 1800,
+          emailTokenTtlSeconds: 86400,
+          requireVerifiedEmail: false,
+        },
       });
       expect(config.isProduction).toBe(false);
     });
@@ -193,6 +201,31 @@ describe(parseEnvironment.name, () => {
       ['METRICS_TOKEN', { METRICS_TOKEN: 'scrape-me' }, { metricsToken: 'scrape-me' }],
       ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
       ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+      [
+        'the mail link templates',
+        {
+          PASSWORD_RESET_URL: 'https://app.example.com/reset#token={token}',
+          EMAIL_VERIFY_URL: 'https://app.example.com/verify?token={token}&from=mail',
+          EMAIL_CHANGE_URL: 'http://localhost:5173/confirm/{token}',
+        },
+        {
+          accountFlows: {
+            passwordResetUrl: 'https://app.example.com/reset#token={token}',
+            emailVerifyUrl: 'https://app.example.com/verify?token={token}&from=mail',
+            emailChangeUrl: 'http://localhost:5173/confirm/{token}',
+          },
+        },
+      ],
+      [
+        'the mail token lifetimes',
+        { PASSWORD_RESET_TTL: '10m', EMAIL_TOKEN_TTL: '2d' },
+        { accountFlows: { passwordResetTtlSeconds: 600, emailTokenTtlSeconds: 172800 } },
+      ],
+      [
+        'REQUIRE_VERIFIED_EMAIL=true',
+        { REQUIRE_VERIFIED_EMAIL: 'true' },
+        { accountFlows: { requireVerifiedEmail: true } },
+      ],
     ])('reads %s', (_case, raw, expected) => {
       const config = parseEnvironment({ JWT_SECRET: SECRET, ...raw }, { dataDirectory });
 
@@ -250,6 +283,13 @@ describe(parseEnvironment.name, () => {
       ['LOGIN_WINDOW', { LOGIN_WINDOW: 'forever' }],
       ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '0' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+      ['PASSWORD_RESET_URL', { PASSWORD_RESET_URL: 'https://app.example.com/reset' }],
+      ['PASSWORD_RESET_URL', { PASSWORD_RESET_URL: 'app.example.com/reset?token={token}' }],
+      ['EMAIL_VERIFY_URL', { EMAIL_VERIFY_URL: 'javascript:alert({token})' }],
+      ['EMAIL_CHANGE_URL', { EMAIL_CHANGE_URL: 'not a url {token}' }],
+      ['PASSWORD_RESET_TTL', { PASSWORD_RESET_TTL: 'soon' }],
+      ['EMAIL_TOKEN_TTL', { EMAIL_TOKEN_TTL: '0' }],
+      ['REQUIRE_VERIFIED_EMAIL', { REQUIRE_VERIFIED_EMAIL: 'yes' }],
     ])('refuses a bad %s with one line naming it: %j', (key, raw) => {
       const problems = problemsOf({ JWT_SECRET: SECRET, ...raw }, dataDirectory);
 

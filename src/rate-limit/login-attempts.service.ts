@@ -38,6 +38,11 @@ export class LoginAttemptsService {
     }
   }
 
+  /** Clears the account's failed logins (a password reset: whoever guessed is now locked out). */
+  async clearAccount(userId: string): Promise<void> {
+    await this.perAccount.delete(loginAccountKey(userId, ''));
+  }
+
   /** The password was right: the account starts afresh, and the address gets its point back. */
   async succeeded(account: string, address: string): Promise<void> {
     await Promise.all([this.perAccount.delete(account), this.perAddress.reward(address, 1)]);

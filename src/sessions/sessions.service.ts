@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import { IsNull, LessThan, MoreThan, Not, Repository, type EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { User } from '../users/user.entity';
@@ -156,6 +156,15 @@ export class SessionsService {
       { revokedAt: now },
     );
     return result.affected === 1;
+  }
+
+  /** Ends every session of the user (a password reset), in the caller's transaction if given. */
+  async revokeAllForUser(userId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.sessions.manager).update(
+      Session,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
   }
 
   /** Ends every session of the user but one (the password change keeps the caller's). */

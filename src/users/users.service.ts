@@ -14,6 +14,8 @@ export interface NewUser {
   passwordHash: string;
   fullName?: string | null;
   roles?: Role[];
+  /** Operator-made accounts (bootstrap admin, CLI) are verified; registrations are not. */
+  emailVerified?: boolean;
 }
 
 /** What an admin may change on any account (`PATCH /users/:id`). */
@@ -22,11 +24,13 @@ export interface AdminUserChanges {
   roles?: Role[];
   fullName?: string | null;
   username?: string;
+  emailVerified?: boolean;
 }
 
 export const LAST_ADMIN_MESSAGE =
   'This change would leave no active admin: promote or enable another admin first';
 export const USERNAME_TAKEN_MESSAGE = 'Username is already taken';
+export const EMAIL_TAKEN_MESSAGE = 'Email is already taken';
 
 // Any fixed 64-bit number, distinct from the start-up lock's.
 const POSTGRES_ADMIN_CHANGE_LOCK_KEY = 7_345_120_982;
@@ -110,18 +114,23 @@ export class UsersService {
     return builder.getManyAndCount();
   }
 
-  /** Inserts the user; the database's unique indexes decide a clash, which becomes a 409. */
-  async create(newUser: NewUser): Promise<User> {
-    const user = this.users.create({
+  /**
+   * Inserts the user, in the caller's transaction when given one (registration queues its
+   * verification mail in it); the database's unique indexes decide a clash, which becomes a 409.
+   */
+  async create(newUser: NewUser, manager?: EntityManager): Promise<User> {
+    const users = manager?.getRepository(User) ?? this.users;
+    const user = users.create({
       email: newUser.email,
       username: newUser.username,
       passwordHash: newUser.passwordHash,
       fullName: newUser.fullName ?? null,
       isActive: true,
+      emailVerified: newUser.emailVerified ?? false,
       roles: newUser.roles ?? [Role.User],
     });
     try {
-      return await this.users.save(user);
+      return await users.save(user);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException('Email or username is already taken');
@@ -151,8 +160,35 @@ export class UsersService {
     return this.getById(id);
   }
 
-  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id: userId }, { passwordHash });
+  async updatePasswordHash(
+    userId: string,
+    passwordHash: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<void> {
+    await manager.update(User, { id: userId }, { passwordHash });
+  }
+
+  /** The owner proved the address (a mail link, or a password reset sent to it). */
+  async markEmailVerified(
+    userId: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<void> {
+    await manager.update(User, { id: userId }, { emailVerified: true });
+  }
+
+  /**
+   * Moves the account to an address its owner has just confirmed (so it is verified). The
+   * case-insensitive unique index decides a clash with an account made meanwhile: 409.
+   */
+  async changeEmail(userId: string, email: string, manager: EntityManager): Promise<void> {
+    try {
+      await manager.update(User, { id: userId }, { email, emailVerified: true });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(EMAIL_TAKEN_MESSAGE);
+      }
+      throw error;
+    }
   }
 
   /**
@@ -172,6 +208,9 @@ export class UsersService {
     }
     if (changes.username !== undefined) {
       values.username = changes.username;
+    }
+    if (changes.emailVerified !== undefined) {
+      values.emailVerified = changes.emailVerified;
     }
     if (Object.keys(values).length === 0) {
       return this.getById(id);
@@ -229,10 +268,13 @@ export class UsersService {
     }
   }
 
-  /** Makes a user an active admin, keeping their other roles. */
+  /**
+   * Makes a user an active admin, keeping their other roles; verified, as the operator named
+   * the address.
+   */
   async promoteToAdmin(user: User): Promise<User> {
     const roles = user.roles.includes(Role.Admin) ? user.roles : [...user.roles, Role.Admin];
-    await this.users.update({ id: user.id }, { roles, isActive: true });
+    await this.users.update({ id: user.id }, { roles, isActive: true, emailVerified: true });
     return this.getById(user.id);
   }
 

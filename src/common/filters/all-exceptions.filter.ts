@@ -59,14 +59,19 @@ function httpExceptionBody(exception: HttpException): ErrorBody {
   if (typeof response === 'string') {
     return errorBody(status, response);
   }
-  const { message } = response as { message?: unknown };
+  const { message, error } = response as { message?: unknown; error?: unknown };
   const text =
     typeof message === 'string' ||
     (Array.isArray(message) && message.every((m) => typeof m === 'string'))
       ? message
       : undefined;
-  return errorBody(status, text);
+  const body = errorBody(status, text);
+  // A machine-readable code (`email_not_verified`) replaces the status text; Nest's own
+  // exceptions carry the status text there ("Forbidden"), which stays as it is.
+  return typeof error === 'string' && ERROR_CODE.test(error) ? { ...body, error } : body;
 }
+
+const ERROR_CODE = /^[a-z][a-z_]*$/;
 
 /** Errors thrown by the HTTP layer itself (body too large, malformed JSON) carry a 4xx status. */
 export function clientErrorOf(exception: unknown): ErrorBody | undefined {

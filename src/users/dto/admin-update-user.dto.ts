@@ -41,4 +41,12 @@ export class AdminUpdateUserDto {
   @IsOptionalNotNull()
   @IsUsername()
   username?: string;
+
+  @ApiPropertyOptional({
+    example: true,
+    description: 'Marks the address as proved (or not) without a mail link',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  emailVerified?: boolean;
 }
