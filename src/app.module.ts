@@ -10,7 +10,9 @@ import { AppConfigModule, type AppConfigModuleOptions } from './config/config.mo
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger-options';
+import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
@@ -41,6 +43,8 @@ export class AppModule {
         UsersModule,
         HealthModule,
         PostsModule,
+        OutboxModule,
+        MailModule,
         ...extraImports,
       ],
       providers: [

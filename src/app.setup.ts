@@ -1,4 +1,9 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import type {
+  DynamicModule,
+  LoggerService,
+  LogLevel,
+  NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -22,15 +27,28 @@ export interface CreateAppOptions extends AppModuleOptions {
   extraImports?: Parameters<typeof AppModule.forRoot>[1];
 }
 
+/** Makes the Nest application from the root module; tests pass one that overrides providers. */
+export type ApplicationFactory = (
+  rootModule: DynamicModule,
+  adapter: FastifyAdapter,
+  options: NestApplicationOptions,
+) => Promise<NestFastifyApplication>;
+
+const nestFactory: ApplicationFactory = (rootModule, adapter, options) =>
+  NestFactory.create<NestFastifyApplication>(rootModule, adapter, options);
+
 /** Builds the application as production runs it; main.ts and every e2e test share this. */
-export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  options: CreateAppOptions = {},
+  factory: ApplicationFactory = nestFactory,
+): Promise<NestFastifyApplication> {
   const trustProxy = new TrustProxyRule();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxy.trust,
     genReqId: requestIdFor,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
+  const app = await factory(
     AppModule.forRoot(options, options.extraImports),
     adapter,
     // Start-up lines are held until the JSON logger exists, so that every line is JSON.

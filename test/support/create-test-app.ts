@@ -1,8 +1,10 @@
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
-import { createApp, type CreateAppOptions } from '../../src/app.setup';
+import { createApp, type ApplicationFactory, type CreateAppOptions } from '../../src/app.setup';
 import type { RawEnvironment } from '../../src/config/env.validation';
 import { copySqliteTemplate, usingPostgres } from './test-database';
 
@@ -31,30 +33,46 @@ export function testDatabaseUrl(): string {
   return `sqlite:${copySqliteTemplate()}`;
 }
 
+/** A provider replaced by a value in one test app (e.g. shorter outbox timings). */
+export interface ProviderOverride {
+  provide: Type;
+  useValue: unknown;
+}
+
+export interface TestAppOptions extends Pick<
+  CreateAppOptions,
+  'extraImports' | 'logger' | 'logDestination'
+> {
+  overrideProviders?: ProviderOverride[];
+}
+
 /**
  * The app as production builds it (createApp), with test settings and its own database.
- * `options` can mount test-only modules (`extraImports`) or capture the JSON logs
- * (`{ logger: undefined, logDestination }`).
+ * `options` can mount test-only modules (`extraImports`), capture the JSON logs
+ * (`{ logger: undefined, logDestination }`) or replace providers (`overrideProviders`).
  */
 export async function createTestApp(
   env: RawEnvironment = {},
-  options: Pick<CreateAppOptions, 'extraImports' | 'logger' | 'logDestination'> = {},
+  { overrideProviders = [], ...options }: TestAppOptions = {},
 ): Promise<TestApp> {
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
-  const app = await createApp({
-    readEnvFile: false,
-    overrides: {
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_JWT_SECRET,
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'error',
-      REDIS_URL: '',
-      ...env,
-      DATABASE_URL: databaseUrl,
+  const app = await createApp(
+    {
+      readEnvFile: false,
+      overrides: {
+        NODE_ENV: 'test',
+        JWT_SECRET: TEST_JWT_SECRET,
+        BCRYPT_COST: '4',
+        LOG_LEVEL: 'error',
+        REDIS_URL: '',
+        ...env,
+        DATABASE_URL: databaseUrl,
+      },
+      logger: ['error', 'fatal'],
+      ...options,
     },
-    logger: ['error', 'fatal'],
-    ...options,
-  });
+    overrideProviders.length > 0 ? overridingFactory(overrideProviders) : undefined,
+  );
   const server = app.getHttpServer();
   return {
     app,
@@ -62,5 +80,17 @@ export async function createTestApp(
     databaseUrl,
     http: () => request(server),
     close: () => app.close(),
+  };
+}
+
+/** Builds the app through Nest's testing module, so that providers can be replaced. */
+function overridingFactory(overrides: ProviderOverride[]): ApplicationFactory {
+  return async (rootModule, adapter, appOptions) => {
+    let builder = Test.createTestingModule({ imports: [rootModule] });
+    for (const { provide, useValue } of overrides) {
+      builder = builder.overrideProvider(provide).useValue(useValue);
+    }
+    const moduleRef = await builder.compile();
+    return moduleRef.createNestApplication<NestFastifyApplication>(adapter, appOptions);
   };
 }
