@@ -28,6 +28,7 @@ export class OutboxSender implements OnApplicationBootstrap, BeforeApplicationSh
   private pass?: Promise<void>;
   private wakeRequested = false;
   private stopping = false;
+  private lastPassError?: string;
   private readonly inFlight = new Set<number>();
 
   constructor(
@@ -89,8 +90,17 @@ export class OutboxSender implements OnApplicationBootstrap, BeforeApplicationSh
     }
     this.wakeRequested = false;
     this.pass = this.runPass()
+      .then((again) => {
+        this.lastPassError = undefined;
+        return again;
+      })
       .catch((error: unknown) => {
-        this.logger.error(`Outbox pass failed: ${describe(error)}`);
+        const message = describe(error);
+        // Once per distinct error: a database outage would otherwise log every poll.
+        if (!this.stopping && message !== this.lastPassError) {
+          this.logger.error(`Outbox pass failed: ${message}`);
+        }
+        this.lastPassError = message;
         return false;
       })
       .then((again) => {
