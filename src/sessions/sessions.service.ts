@@ -5,7 +5,6 @@ import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { User } from '../users/user.entity';
-import { createActiveUserLoader, type ActiveUserLoader } from './active-user-query';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
@@ -43,11 +42,7 @@ export class SessionsService {
     private readonly spentTokens: Repository<SpentRefreshToken>,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly config: AppConfig,
-  ) {
-    this.loadUserOfLiveSession = createActiveUserLoader(users.manager.connection, users.metadata);
-  }
-
-  private readonly loadUserOfLiveSession: ActiveUserLoader;
+  ) {}
 
   async open(userId: string, client: ClientInfo): Promise<IssuedSession> {
     const now = new Date();
@@ -66,18 +61,6 @@ export class SessionsService {
     await this.sessions.insert(session);
     await this.purgeIfDue(now);
     return { session, refreshToken };
-  }
-
-  /**
-   * The per-request check: the user of a live session, active, in one query. Revocation,
-   * disabling and deletion therefore refuse a token from the very next request.
-   *
-   * Hand-written SQL on purpose: this runs on every authenticated request, and TypeORM's query
-   * builder spent more time building and mapping the query than the database spent answering it
-   * (bench/README.md, steps 1 and 6; active-user-query.ts).
-   */
-  loadActiveUser(userId: string, sessionId: string): Promise<User | null> {
-    return this.loadUserOfLiveSession(sessionId, userId);
   }
 
   /**
