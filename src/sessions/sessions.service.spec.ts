@@ -2,6 +2,9 @@ import { Logger, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
@@ -105,10 +108,17 @@ describe(SessionsService.name, () => {
   });
 });
 
-/** The doors other modules use, on a real in-memory SQLite database with the migrations applied. */
+/**
+ * The doors other modules use, on a real SQLite database with the migrations applied. TypeORM
+ * gives SQLite one connection, on which any statement joins an open transaction; the caller's
+ * transaction therefore runs on a second connection to the same file, as a pooled PostgreSQL
+ * connection would, so that a revoke ignoring the caller's manager would commit on its own.
+ */
 describe(`${SessionsService.name} doors`, () => {
+  let directory: string;
   let moduleRef: TestingModule;
   let dataSource: DataSource;
+  let caller: DataSource;
   let service: SessionsService;
 
   const configModule: DynamicModule = {
@@ -126,22 +136,24 @@ describe(`${SessionsService.name} doors`, () => {
   };
 
   beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'sessions-doors-'));
+    const options = buildDataSourceOptions({ kind: 'sqlite', path: join(directory, 'db.sqlite') });
     moduleRef = await Test.createTestingModule({
       imports: [
         configModule,
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions({ kind: 'sqlite', path: ':memory:' }),
-          migrationsRun: true,
-        }),
+        TypeOrmModule.forRoot({ ...options, migrationsRun: true }),
         SessionsModule,
       ],
     }).compile();
     dataSource = moduleRef.get(DataSource);
     service = moduleRef.get(SessionsService);
+    caller = await new DataSource(options).initialize();
   });
 
   afterAll(async () => {
+    await caller.destroy();
     await moduleRef.close();
+    rmSync(directory, { recursive: true, force: true });
   });
 
   async function userWithSessions(count: number): Promise<string> {
@@ -164,7 +176,7 @@ describe(`${SessionsService.name} doors`, () => {
     it("leaves the sessions live when the caller's transaction rolls back", async () => {
       const userId = await userWithSessions(2);
 
-      const work = dataSource.transaction(async (manager) => {
+      const work = caller.transaction(async (manager) => {
         await service.revokeAllForUser(userId, manager);
         throw new Error('the caller changed its mind');
       });
@@ -177,7 +189,7 @@ describe(`${SessionsService.name} doors`, () => {
       const userId = await userWithSessions(2);
       const otherId = await userWithSessions(1);
 
-      await dataSource.transaction((manager) => service.revokeAllForUser(userId, manager));
+      await caller.transaction((manager) => service.revokeAllForUser(userId, manager));
 
       expect(await service.listLive(userId)).toEqual([]);
       expect(await service.listLive(otherId)).toHaveLength(1);
