@@ -54,6 +54,5 @@ import { TokenService } from './token.service';
     // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, TokenService],
 })
 export class AuthModule {}

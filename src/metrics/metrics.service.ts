@@ -5,7 +5,7 @@ import { SessionsService } from '../sessions/sessions.service';
 export type LoginOutcome = 'success' | 'invalid_credentials' | 'disabled';
 
 /** Label for requests that matched no route, so scanners cannot mint one series per URL. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * The application's Prometheus metrics. Each app instance owns its registry (not prom-client's
