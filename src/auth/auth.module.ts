@@ -67,6 +67,5 @@ import { VerifiedTokenCache } from './verified-token-cache';
     // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, TokenService],
 })
 export class AuthModule {}

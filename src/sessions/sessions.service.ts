@@ -1,18 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
 import { User } from '../users/user.entity';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
-
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
 
 export interface IssuedSession {
   session: Session;
@@ -40,7 +36,7 @@ export class SessionsService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(SpentRefreshToken)
     private readonly spentTokens: Repository<SpentRefreshToken>,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(User) users: Repository<User>,
     private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +52,7 @@ export class SessionsService {
       expiresAt: this.refreshExpiry(now),
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
-      ip: client.ip?.slice(0, 64) ?? null,
+      ip: client.ip.slice(0, 64),
     });
     await this.sessions.insert(session);
     await this.purgeIfDue(now);
@@ -83,10 +79,10 @@ export class SessionsService {
     if (session.revokedAt !== null || session.expiresAt <= now) {
       return { outcome: 'invalid' };
     }
-    // Checked before the token is spent: a disabled user's token stays usable should an admin
-    // enable the account again, and a deleted user's sessions are already gone (cascade).
-    const user = await this.users.findOneBy({ id: session.userId });
-    if (!user?.isActive) {
+    // The per-request check, made before the token is spent: a disabled user's token stays
+    // usable should an admin enable the account again; a deleted user's sessions are gone.
+    const user = await this.loadActiveUser(session.userId, session.id);
+    if (!user) {
       return { outcome: 'invalid' };
     }
     try {
@@ -141,6 +137,18 @@ export class SessionsService {
     return result.affected === 1;
   }
 
+  /**
+   * Ends all of the user's sessions. `manager` runs it inside the caller's transaction, so that
+   * it commits or rolls back with the caller's own writes (the admin disabling the user).
+   */
+  async revokeAllForUser(userId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.sessions.manager).update(
+      Session,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+
   /** Ends every session of the user but one (the password change keeps the caller's). */
   async revokeAllExcept(userId: string, keepSessionId: string): Promise<void> {
     await this.sessions.update(
@@ -168,6 +176,11 @@ export class SessionsService {
         { revokedAt: new Date() },
       );
     }
+  }
+
+  /** Sessions neither revoked nor expired, of all users (the metrics gauge). */
+  countLive(): Promise<number> {
+    return this.sessions.countBy({ revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   /**
