@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
+import type { ActiveUserLookup } from './active-user.lookup';
 import { Session } from './session.entity';
 import { SessionsModule } from './sessions.module';
 import { PURGE_GRACE_MS, PURGE_INTERVAL_MS, SessionsService } from './sessions.service';
@@ -31,11 +32,7 @@ function build(deleteImpl: () => Promise<{ affected?: number }>) {
   const service = new SessionsService(
     sessions as unknown as Repository<Session>,
     {} as Repository<SpentRefreshToken>,
-    // The constructor prepares the per-request query from the users table's metadata.
-    {
-      manager: { connection: { options: { type: 'better-sqlite3' } } },
-      metadata: { columns: [] },
-    } as unknown as Repository<User>,
+    {} as ActiveUserLookup,
     config,
   );
   return { service, sessions };

@@ -5,7 +5,8 @@ import { EntityManager, IsNull, LessThan, MoreThan, Not, Repository } from 'type
 import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
-import { User } from '../users/user.entity';
+import type { User } from '../users/user.entity';
+import { ActiveUserLookup } from './active-user.lookup';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
@@ -36,7 +37,7 @@ export class SessionsService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(SpentRefreshToken)
     private readonly spentTokens: Repository<SpentRefreshToken>,
-    @InjectRepository(User) users: Repository<User>,
+    private readonly activeUsers: ActiveUserLookup,
     private readonly config: AppConfig,
   ) {}
 
@@ -81,7 +82,7 @@ export class SessionsService {
     }
     // The per-request check, made before the token is spent: a disabled user's token stays
     // usable should an admin enable the account again; a deleted user's sessions are gone.
-    const user = await this.loadActiveUser(session.userId, session.id);
+    const user = await this.activeUsers.load(session.userId, session.id);
     if (!user) {
       return { outcome: 'invalid' };
     }
