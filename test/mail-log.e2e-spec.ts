@@ -43,7 +43,6 @@ describe(`${MailChannelHandler.name} without SMTP_URL`, () => {
     createTestApp(
       { ...env, SMTP_URL: '', DATABASE_URL: database.url },
       {
-        logger: undefined,
         logDestination: logs,
         overrideProviders: [
           {

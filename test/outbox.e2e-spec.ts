@@ -224,7 +224,7 @@ describe(OutboxSender.name, () => {
     });
 
     it('answers the request that queued a mail while SMTP is down, and stays ready', async () => {
-      const testApp = await start({}, { extraImports: [TestMailModule] });
+      const testApp = await start({}, { imports: [TestMailModule] });
       await sink.stop();
       const to = address();
 

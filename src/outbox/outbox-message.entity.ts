@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { TIMESTAMP_COLUMN } from '../database/column-types';
+import { TimestampColumn } from '../database/column-types';
 
 export const OUTBOX_CHANNELS = ['mail', 'webhook'] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
@@ -46,11 +46,11 @@ export class OutboxMessage {
   @Column({ type: 'integer' })
   attempts!: number;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   nextAttemptAt!: Date;
 
   /** The lease of a claim: past it, a crashed instance's claim can be taken again. */
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   lockedUntil!: Date | null;
 
   @Column({ type: 'varchar', length: 64, nullable: true })
@@ -59,13 +59,13 @@ export class OutboxMessage {
   @Column({ type: 'varchar', length: OUTBOX_LAST_ERROR_MAX_LENGTH, nullable: true })
   lastError!: string | null;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   createdAt!: Date;
 
   /** The first delivery attempt: "dead after 24 h of failed tries" counts from here. */
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   firstAttemptAt!: Date | null;
 
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   sentAt!: Date | null;
 }

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
+import { nativeConnectionOf } from '../database/native-connection';
 
 export interface SqlResult {
   rows: Record<string, unknown>[];
@@ -20,7 +21,7 @@ const SQLITE_TRANSACTION_WAIT_LIMIT_MS = 30_000;
  */
 export class OutboxSql {
   readonly onPostgres: boolean;
-  private readonly sqliteStatements = new Map<string, Statement>();
+  private readonly sqliteStatements = new WeakMap<Database, Map<string, Statement>>();
 
   constructor(private readonly dataSource: DataSource) {
     this.onPostgres = dataSource.options.type === 'postgres';
@@ -67,8 +68,11 @@ export class OutboxSql {
   }
 
   private async runOnSqlite(sql: string, parameters: unknown[]): Promise<SqlResult> {
-    const database = (this.dataSource.driver as unknown as { databaseConnection: Database })
-      .databaseConnection;
+    const connection = nativeConnectionOf(this.dataSource);
+    if (connection.kind !== 'better-sqlite3') {
+      throw new Error('not a SQLite data source');
+    }
+    const database = connection.database;
     const deadline = Date.now() + SQLITE_TRANSACTION_WAIT_LIMIT_MS;
     while (database.inTransaction) {
       if (Date.now() > deadline) {
@@ -87,10 +91,15 @@ export class OutboxSql {
   }
 
   private sqliteStatement(database: Database, sql: string): Statement {
-    let statement = this.sqliteStatements.get(sql);
+    let statements = this.sqliteStatements.get(database);
+    if (!statements) {
+      statements = new Map();
+      this.sqliteStatements.set(database, statements);
+    }
+    let statement = statements.get(sql);
     if (!statement) {
       statement = database.prepare(sql);
-      this.sqliteStatements.set(sql, statement);
+      statements.set(sql, statement);
     }
     return statement;
   }
