@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/column-types';
 import { User } from '../users/user.entity';
 
 /** What a mailed token allows; a token of one purpose is never accepted for another. */
@@ -16,13 +16,13 @@ export enum AccountTokenPurpose {
 @Index('IDX_account_tokens_user_id_purpose', ['userId', 'purpose'])
 @Entity({ name: 'account_tokens' })
 export class AccountToken {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   id!: string;
 
   @Column({ type: 'varchar', length: 20 })
   purpose!: AccountTokenPurpose;
 
-  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidColumn()
   userId!: string;
 
   // Declared so that the schema diff sees the migration's foreign key; code works with userId.
@@ -39,12 +39,12 @@ export class AccountToken {
   newEmail!: string | null;
 
   @Index('IDX_account_tokens_expires_at')
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   expiresAt!: Date;
 
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   usedAt!: Date | null;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   createdAt!: Date;
 }

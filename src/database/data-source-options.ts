@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { AccountToken } from '../account-tokens/account-token.entity';
 import type { DatabaseTarget } from '../config/database-url';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
 import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
@@ -11,11 +12,12 @@ import { CreatePosts1763888600000 } from './migrations/1763888600000-create-post
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
+import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
 import { AddUserEmailVerified1764250000001 } from './migrations/1764250000001-add-user-email-verified';
 import { CreateAccountTokens1764250000002 } from './migrations/1764250000002-create-account-tokens';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
-export const ENTITIES = [User, Session, SpentRefreshToken, Post, AccountToken];
+export const ENTITIES = [User, Session, SpentRefreshToken, Post, OutboxMessage, AccountToken];
 export const MIGRATIONS = [
   CreateUsers1763888400000,
   CreateSessions1763888500000,
@@ -23,6 +25,7 @@ export const MIGRATIONS = [
   AddUserSearchIndex1763896000000,
   CombineUserSearchIndex1763990000000,
   TimestampDefaultsNow1763990100000,
+  CreateOutboxMessages1764200000000,
   AddUserEmailVerified1764250000001,
   CreateAccountTokens1764250000002,
 ];

@@ -1,7 +1,11 @@
 import { Global, Module } from '@nestjs/common';
+import { MailChannelHandler } from './mail-channel.handler';
 import { MailService } from './mail.service';
 
-/** TEMPORARY: see mail.service.ts. */
+/** Mail through the outbox: {@link MailService} queues, {@link MailChannelHandler} sends. */
 @Global()
-@Module({ providers: [MailService], exports: [MailService] })
+@Module({
+  providers: [MailService, MailChannelHandler],
+  exports: [MailService],
+})
 export class MailModule {}

@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { OutboxService } from '../outbox/outbox.service';
 
+/** A mail as producers write it; `kind` names it in the outbox after its body is erased. */
 export interface MailContent {
   to: string;
   subject: string;
@@ -9,18 +11,19 @@ export interface MailContent {
   kind: string;
 }
 
-/**
- * TEMPORARY stand-in with the agreed signature (coord/mail-interface.md), replaced by the
- * outbox-backed MailService of the mail-outbox branch at merge. Until then it only writes the
- * mail to the log, as development without SMTP_URL will.
- */
+/** The mail producers' side: mail leaves through the outbox, never straight to SMTP. */
 @Injectable()
 export class MailService {
-  private readonly logger = new Logger(MailService.name);
+  constructor(private readonly outbox: OutboxService) {}
 
-  /** Queues a mail in the caller's transaction (outbox channel 'mail'). */
-  queue(_manager: EntityManager, mail: MailContent): Promise<void> {
-    this.logger.log({ mail }, `Mail ${mail.kind} to ${mail.to}`);
-    return Promise.resolve();
+  /** Queues a mail in the caller's transaction (outbox channel `mail`). */
+  queue(manager: EntityManager, mail: MailContent): Promise<void> {
+    return this.outbox.enqueue(manager, {
+      channel: 'mail',
+      orderingKey: null,
+      recipient: mail.to,
+      kind: mail.kind,
+      payload: { ...mail },
+    });
   }
 }
