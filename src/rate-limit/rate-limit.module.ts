@@ -7,6 +7,7 @@ import { RateLimiterFactory } from './rate-limiter.factory';
 // the controller that uses it, from the exported service that holds the counter.
 @Module({
   providers: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService],
-  exports: [LoginAttemptsService, AuthRateLimitService],
+  // The factory too: the verification resend limit is a counter of the account module's own.
+  exports: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService],
 })
 export class RateLimitModule {}

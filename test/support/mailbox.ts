@@ -1,50 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AfterResponse } from '../../src/account/after-response.service';
 import type { RawEnvironment } from '../../src/config/env.validation';
-import { MailService, type MailContent } from '../../src/mail/mail.service';
-import { createTestApp, type TestApp } from './create-test-app';
+import { MAIL_TEMPLATES_DIRECTORY } from '../../src/mail/mail-templates';
+import { createTestApp, type TestApp, type TestAppOptions } from './create-test-app';
+import { createIsolatedDatabase } from './isolated-database';
+import { SmtpSink, type ReceivedMail } from './smtp-sink';
 
-export interface ReceivedMail {
-  to: string;
-  subject: string;
-  text: string;
-  html?: string;
-  kind: string;
-}
+export type { ReceivedMail } from './smtp-sink';
 
 export interface MailFilter {
   to: string;
+  /** The template the mail was made from (`password-reset`, ...), told apart by its subject. */
   kind?: string;
 }
 
-const WAIT_MS = 5_000;
+const WAIT_MS = 10_000;
 const POLL_MS = 20;
 
 /**
- * The mails an app sent, as its recipients read them.
- *
- * Until the mail-outbox branch is merged, MailService is a stand-in that only logs, so this
- * records what the app hands to it; at the merge it reads the mails from the SMTP sink instead,
- * with the same methods, so the tests do not change. (Not the log: nestjs-pino's root logger is
- * process-wide, so two apps in one test file would share their lines.)
+ * The mails an app delivered over SMTP, as its recipients read them: a real SMTP server on
+ * loopback ({@link SmtpSink}), the app's SMTP_URL pointing at it.
  */
 export class Mailbox {
-  private readonly received: ReceivedMail[] = [];
   private readonly taken = new Set<ReceivedMail>();
 
-  record(mail: MailContent): void {
-    this.received.push({ ...mail });
-  }
+  constructor(readonly sink: SmtpSink) {}
 
-  /** Every mail that matches, taken or not. */
+  /** Every mail that arrived and matches, taken or not. */
   all(filter: MailFilter): ReceivedMail[] {
-    return this.received.filter((mail) => matches(mail, filter));
+    return this.sink.mails.filter((mail) => matches(mail, filter));
   }
 
-  /** The oldest matching mail not returned before; waits up to 5 s for one to arrive. */
+  /** The oldest matching mail not returned before; waits up to 10 s for one to arrive. */
   async next(filter: MailFilter): Promise<ReceivedMail> {
     const deadline = Date.now() + WAIT_MS;
     for (;;) {
-      const mail = this.received.find((each) => !this.taken.has(each) && matches(each, filter));
+      const mail = this.all(filter).find((each) => !this.taken.has(each));
       if (mail) {
         this.taken.add(mail);
         return mail;
@@ -52,15 +44,29 @@ export class Mailbox {
       if (Date.now() > deadline) {
         throw new Error(`No ${filter.kind ?? ''} mail to ${filter.to} within ${WAIT_MS} ms`);
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await sleep(POLL_MS);
     }
   }
 }
 
+const subjects = new Map<string, string>();
+
+/** The subject line of `templates/<kind>.txt` (none of the flows' subjects has a variable). */
+function subjectOf(kind: string): string {
+  let subject = subjects.get(kind);
+  if (subject === undefined) {
+    const source = readFileSync(join(MAIL_TEMPLATES_DIRECTORY, `${kind}.txt`), 'utf8');
+    subject = /^Subject:[ \t]*(.*)$/m.exec(source)?.[1].trim() ?? '';
+    subjects.set(kind, subject);
+  }
+  return subject;
+}
+
 function matches(mail: ReceivedMail, filter: MailFilter): boolean {
+  const to = filter.to.toLowerCase();
   return (
-    mail.to.toLowerCase() === filter.to.toLowerCase() &&
-    (filter.kind === undefined || mail.kind === filter.kind)
+    mail.envelopeTo.some((recipient) => recipient.toLowerCase() === to) &&
+    (filter.kind === undefined || mail.subject === subjectOf(filter.kind))
   );
 }
 
@@ -75,20 +81,74 @@ export function tokenOf(mail: ReceivedMail): string {
 
 export interface MailTestApp extends TestApp {
   mailbox: Mailbox;
-  /** Waits until work started by earlier requests (forgot, resend) has finished. */
+  /**
+   * Waits until the work earlier requests started after answering (forgot, resend) has
+   * finished and the outbox has delivered everything it holds, bodies erased: from then on a
+   * mail that is not in the mailbox was never sent.
+   */
   settle: () => Promise<void>;
 }
 
-/** A test app whose mails land in a {@link Mailbox}. */
-export async function createMailTestApp(env: RawEnvironment = {}): Promise<MailTestApp> {
-  const mailbox = new Mailbox();
-  const testApp = await createTestApp(env);
-  const mail = testApp.app.get(MailService);
-  const queue = mail.queue.bind(mail);
-  mail.queue = async (manager, content) => {
-    await queue(manager, content);
-    mailbox.record(content);
-  };
+/**
+ * A test app that delivers its mail over SMTP to a {@link Mailbox}. Every app runs an outbox
+ * sender, so on PostgreSQL it gets a database of its own: apps of other test files would claim
+ * its mails (and deliver them to their own SMTP_URL), and it theirs.
+ */
+export async function createMailTestApp(
+  env: RawEnvironment = {},
+  options: TestAppOptions = {},
+): Promise<MailTestApp> {
+  const sink = await SmtpSink.start();
+  const database = await createIsolatedDatabase();
+  let testApp: TestApp;
+  try {
+    testApp = await createTestApp(
+      { SMTP_URL: sink.url, ...env, DATABASE_URL: database.url },
+      options,
+    );
+  } catch (error) {
+    await sink.close();
+    await database.drop();
+    throw error;
+  }
   const afterResponse = testApp.app.get(AfterResponse);
-  return { ...testApp, mailbox, settle: () => afterResponse.settled() };
+  return {
+    ...testApp,
+    mailbox: new Mailbox(sink),
+    settle: async () => {
+      await afterResponse.settled();
+      await waitForOutboxDrained(testApp);
+    },
+    close: async () => {
+      try {
+        await testApp.close();
+      } finally {
+        await sink.close();
+        await database.drop();
+      }
+    },
+  };
+}
+
+/** Until no mail is pending or being sent and no delivered mail keeps its body. */
+async function waitForOutboxDrained(testApp: TestApp): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const rows: { count: number | string }[] = await testApp.dataSource.query(
+      `SELECT COUNT(*) AS count FROM outbox_messages
+        WHERE status IN ('pending', 'sending') OR payload IS NOT NULL`,
+    );
+    const left = Number(rows[0]?.count ?? 0);
+    if (left === 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${left} outbox message(s) still undelivered after ${WAIT_MS} ms`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
