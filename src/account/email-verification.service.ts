@@ -1,9 +1,10 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
 import { AppConfig } from '../config/app-config';
+import { TransactionRunner } from '../database/transaction-runner';
 import { RateLimiterFactory } from '../rate-limit/rate-limiter.factory';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -21,7 +22,7 @@ export class EmailVerificationService {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly mails: AccountMailsService,
@@ -67,7 +68,7 @@ export class EmailVerificationService {
         },
       );
       if (allowed) {
-        await this.dataSource.transaction((manager) => this.queueLink(manager, user));
+        await this.transactions.run((manager) => this.queueLink(manager, user));
       }
     });
   }
@@ -78,7 +79,7 @@ export class EmailVerificationService {
     if (!token) {
       throw new BadRequestException(INVALID_MAIL_TOKEN);
     }
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       if (!(await this.tokens.consume(manager, token))) {
         throw new BadRequestException(INVALID_MAIL_TOKEN);
       }

@@ -1,8 +1,8 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { EmailVerificationService } from '../account/email-verification.service';
 import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
+import { TransactionRunner } from '../database/transaction-runner';
 import { MetricsService } from '../metrics/metrics.service';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -28,14 +28,14 @@ export class AuthService {
     private readonly loginAttempts: LoginAttemptsService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     private readonly verification: EmailVerificationService,
   ) {}
 
   /** The user and its verification mail are written together, or neither is. */
   async register(dto: RegisterDto): Promise<UserResponseDto> {
     const passwordHash = await this.passwords.hash(dto.password);
-    const user = await this.dataSource.transaction(async (manager) => {
+    const user = await this.transactions.run(async (manager) => {
       const created = await this.users.create(
         { email: dto.email, username: dto.username, fullName: dto.fullName, passwordHash },
         manager,

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { SchemaMigrator } from './schema-migrator';
 import { StartupLock } from './startup-lock';
+import { TransactionRunner } from './transaction-runner';
 
 @Global()
 @Module({
@@ -18,7 +19,7 @@ import { StartupLock } from './startup-lock';
       }),
     }),
   ],
-  providers: [StartupLock, SchemaMigrator],
-  exports: [StartupLock],
+  providers: [StartupLock, SchemaMigrator, TransactionRunner],
+  exports: [StartupLock, TransactionRunner],
 })
 export class DatabaseModule {}
