@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { AccountTokensService } from '../src/account-tokens/account-tokens.service';
 import { bearer, login } from './support/auth-helpers';
 import { createUser, uniqueName } from './support/factories/user.factory';
 import { createMailTestApp, tokenOf, type MailTestApp } from './support/mailbox';
+import { OutOfProcessClient } from './support/out-of-process-client';
 
 const TIMING_SAMPLES = 40;
 
@@ -107,22 +108,28 @@ describe(AccountTokensService.name, () => {
 
   it('answers forgot in about the same time for a known and an unknown address', async () => {
     const known = await createUser(testApp.dataSource);
+    await testApp.app.listen(0, '127.0.0.1');
+    const client = OutOfProcessClient.start(
+      (testApp.app.getHttpServer().address() as AddressInfo).port,
+    );
     const timeForgot = async (email: string): Promise<number> => {
-      const started = performance.now();
-      const response = await testApp.http().post('/api/v1/auth/password/forgot').send({ email });
-      const elapsed = performance.now() - started;
+      const response = await client.postJson('/api/v1/auth/password/forgot', { email });
       expect(response.status).toBe(202);
       // The work behind a known address finishes before the next sample starts, so it never
       // lands in the other series' time.
       await testApp.settle();
-      return elapsed;
+      return response.elapsedMs;
     };
     const knownTimes: number[] = [];
     const unknownTimes: number[] = [];
     // Interleaved, so drift in machine load falls on both series alike.
-    for (let sample = 0; sample < TIMING_SAMPLES; sample += 1) {
-      knownTimes.push(await timeForgot(known.user.email));
-      unknownTimes.push(await timeForgot(`${uniqueName('nobody')}@example.com`));
+    try {
+      for (let sample = 0; sample < TIMING_SAMPLES; sample += 1) {
+        knownTimes.push(await timeForgot(known.user.email));
+        unknownTimes.push(await timeForgot(`${uniqueName('nobody')}@example.com`));
+      }
+    } finally {
+      await client.close();
     }
 
     const ratio = median(knownTimes) / median(unknownTimes);
