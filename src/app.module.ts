@@ -9,6 +9,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
+import { SecurityEventsModule } from './security-events/security-events.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -18,6 +19,7 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
     DatabaseModule,
     RedisModule,
+    SecurityEventsModule,
     AuthModule,
     UsersModule,
     HealthModule,

@@ -12,6 +12,13 @@ export interface JwtSettings {
   readonly audience: string;
 }
 
+/** Where security events are POSTed (Standard Webhooks); set only when both keys are. */
+export interface WebhookSettings {
+  readonly url: string;
+  /** `whsec_<base64>`, as the standardwebhooks package takes it. */
+  readonly secret: string;
+}
+
 export interface BootstrapAdminSettings {
   readonly email: string;
   readonly password: string;
@@ -40,6 +47,9 @@ export class AppConfig {
   readonly authRateLimit!: number;
   readonly metricsToken?: string;
   readonly logLevel!: string;
+  /** Security events older than this are purged (AUDIT_RETENTION). */
+  readonly auditRetentionSeconds!: number;
+  readonly webhook?: WebhookSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { AppConfig, type TrustProxySetting } from './app-config';
+import { AppConfig, type TrustProxySetting, type WebhookSettings } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
 import { parseDurationSeconds } from './duration';
@@ -139,6 +139,10 @@ export function parseEnvironment(
   const loginWindowSeconds = duration('LOGIN_WINDOW', '15m');
   const authRateLimit = integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const auditRetentionSeconds = duration('AUDIT_RETENTION', '90d');
+  const webhook = parseWebhook(read('WEBHOOK_URL'), read('WEBHOOK_SECRET'), (key, problem) =>
+    fail(key, problem, undefined),
+  );
 
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
@@ -179,7 +183,54 @@ export function parseEnvironment(
     authRateLimit,
     metricsToken: read('METRICS_TOKEN'),
     logLevel,
+    auditRetentionSeconds,
+    webhook,
   });
+}
+
+// Standard Webhooks secrets: the prefix, then base64 of the HMAC key (24 to 64 bytes recommended).
+const WEBHOOK_SECRET_FORMAT = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+const MIN_WEBHOOK_KEY_BYTES = 16;
+
+function parseWebhook(
+  url: string | undefined,
+  secret: string | undefined,
+  fail: (key: string, problem: string) => undefined,
+): WebhookSettings | undefined {
+  if (url === undefined && secret === undefined) {
+    return undefined;
+  }
+  if (url === undefined || secret === undefined) {
+    return fail(
+      url === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET',
+      'WEBHOOK_URL and WEBHOOK_SECRET must be set together',
+    );
+  }
+  let problem = false;
+  if (!isHttpUrl(url)) {
+    problem = true;
+    fail('WEBHOOK_URL', 'must be an http:// or https:// URL');
+  }
+  const keyBytes = WEBHOOK_SECRET_FORMAT.test(secret)
+    ? Buffer.from(secret.slice('whsec_'.length), 'base64').length
+    : 0;
+  if (keyBytes < MIN_WEBHOOK_KEY_BYTES) {
+    problem = true;
+    fail(
+      'WEBHOOK_SECRET',
+      `must be whsec_ followed by the base64 of at least ${MIN_WEBHOOK_KEY_BYTES} random bytes`,
+    );
+  }
+  return problem ? undefined : { url, secret };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function isRedisUrl(text: string): boolean {
