@@ -51,8 +51,8 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields, or a weak password' })
   @ApiConflictResponse({ description: 'Email or username already taken' })
-  register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
-    return this.authService.register(dto);
+  register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponseDto> {
+    return this.authService.register(dto, clientInfoOf(request));
   }
 
   @Public()
@@ -95,8 +95,8 @@ export class AuthController {
   @ApiUnauthorizedResponse({
     description: 'Not a live refresh token: unknown, expired, revoked or already spent',
   })
-  refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
-    return this.authService.refresh(dto.refresh_token);
+  refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
+    return this.authService.refresh(dto.refresh_token, clientInfoOf(request));
   }
 
   @Post('logout')
@@ -115,7 +115,8 @@ export class AuthController {
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
     @Body() dto: LogoutDto,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    return this.authService.logout(userId, sessionId, dto.refresh_token);
+    return this.authService.logout(userId, sessionId, dto.refresh_token, clientInfoOf(request));
   }
 }

@@ -1,7 +1,10 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../common/client-info';
 import { MetricsService } from '../metrics/metrics.service';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
+import { RateLimitedException } from '../rate-limit/rate-limited.exception';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -23,14 +26,25 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly loginAttempts: LoginAttemptsService,
     private readonly metrics: MetricsService,
+    private readonly events: SecurityEventsService,
+    private readonly dataSource: DataSource,
   ) {}
 
-  async register(dto: RegisterDto): Promise<UserResponseDto> {
-    const user = await this.users.create({
-      email: dto.email,
-      username: dto.username,
-      fullName: dto.fullName,
-      passwordHash: await this.passwords.hash(dto.password),
+  /** The user and its `user.registered` event are written together, or neither is. */
+  async register(dto: RegisterDto, client: ClientInfo): Promise<UserResponseDto> {
+    const passwordHash = await this.passwords.hash(dto.password);
+    const user = await this.dataSource.transaction(async (manager) => {
+      const created = await this.users.create(
+        { email: dto.email, username: dto.username, fullName: dto.fullName, passwordHash },
+        manager,
+      );
+      await this.events.record(manager, {
+        type: 'user.registered',
+        userId: created.id,
+        actorId: created.id,
+        client,
+      });
+      return created;
     });
     return UserResponseDto.from(user);
   }
@@ -38,24 +52,36 @@ export class AuthService {
   /**
    * The limits come first: past them the attempt is refused (429) before any bcrypt work. The
    * password is checked before the account state, so a disabled account answers 403 only to
-   * someone who knows its password.
+   * someone who knows its password. Failures are recorded in the background: the refusal is
+   * not held up by the write.
    */
   async validateCredentials(login: string, password: string, client: ClientInfo): Promise<User> {
     const user = await this.users.findByEmailOrUsername(login);
+    const userId = user?.id ?? null;
     const account = loginAccountKey(user?.id, login);
-    await this.loginAttempts.admit(account, client.ip);
+    try {
+      await this.loginAttempts.admit(account, client.ip);
+    } catch (error) {
+      if (error instanceof RateLimitedException) {
+        this.events.recordInBackground({ type: 'login.locked', userId, client });
+      }
+      throw error;
+    }
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
       this.metrics.recordLogin('invalid_credentials');
+      this.recordFailedLogin(null, 'unknown_user', client);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     if (!(await this.passwords.verify(password, user.passwordHash))) {
       this.metrics.recordLogin('invalid_credentials');
+      this.recordFailedLogin(user.id, 'wrong_password', client);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     await this.loginAttempts.succeeded(account, client.ip);
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
+      this.recordFailedLogin(user.id, 'account_disabled', client);
       throw new ForbiddenException('This account is disabled');
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
@@ -64,8 +90,20 @@ export class AuthService {
     return user;
   }
 
+  /** The new session and its `login.succeeded` event commit together. */
   async login(user: User, client: ClientInfo): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, client);
+    const { session, refreshToken } = await this.dataSource.transaction(async (manager) => {
+      const issued = await this.sessions.open(user.id, client, manager);
+      await this.events.record(manager, {
+        type: 'login.succeeded',
+        userId: user.id,
+        actorId: user.id,
+        sessionId: issued.session.id,
+        client,
+        details: { method: 'password' },
+      });
+      return issued;
+    });
     this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }
@@ -75,8 +113,8 @@ export class AuthService {
    * 401, whatever the cause (unknown, expired, revoked, spent, user disabled), so the answer
    * reveals nothing; presenting a spent token has also ended its session by then.
    */
-  async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const result = await this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {
+    const result = await this.sessions.rotate(refreshToken, client);
     if (result.outcome === 'reused') {
       this.metrics.recordRefreshReuse();
     }
@@ -88,12 +126,42 @@ export class AuthService {
 
   /**
    * Ends the caller's current session and, when the client also sends a refresh token of another
-   * of its own sessions, that one too (see SessionsService.revokeOwnedByRefreshToken).
+   * of its own sessions, that one too (see SessionsService.revokeOwnedByRefreshToken). Each
+   * session ended gets its `logout` event, in the same transaction.
    */
-  async logout(userId: string, sessionId: string, refreshToken?: string): Promise<void> {
-    await this.sessions.revoke(sessionId);
-    if (refreshToken !== undefined) {
-      await this.sessions.revokeOwnedByRefreshToken(userId, refreshToken);
-    }
+  async logout(
+    userId: string,
+    sessionId: string,
+    refreshToken: string | undefined,
+    client: ClientInfo,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.sessions.revoke(sessionId, manager);
+      const ended = [sessionId];
+      if (refreshToken !== undefined) {
+        const other = await this.sessions.revokeOwnedByRefreshToken(userId, refreshToken, manager);
+        if (other !== null && other !== sessionId) {
+          ended.push(other);
+        }
+      }
+      for (const endedSessionId of ended) {
+        await this.events.record(manager, {
+          type: 'logout',
+          userId,
+          actorId: userId,
+          sessionId: endedSessionId,
+          client,
+        });
+      }
+    });
+  }
+
+  private recordFailedLogin(userId: string | null, reason: string, client: ClientInfo): void {
+    this.events.recordInBackground({
+      type: 'login.failed',
+      userId,
+      client,
+      details: { reason },
+    });
   }
 }
