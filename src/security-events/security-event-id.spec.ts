@@ -41,3 +41,14 @@ describe(securityEventTime.name, () => {
     expect(securityEventTime(text)).toBeUndefined();
   });
 });
+
+describe(`${securityEventId.name} within one millisecond`, () => {
+  it('counts up, so ids of the same millisecond sort in the order they were made', () => {
+    const at = new Date('2026-05-05T05:05:05.005Z');
+
+    const ids = Array.from({ length: 50 }, () => securityEventId(at));
+
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(50);
+  });
+});

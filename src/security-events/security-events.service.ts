@@ -59,40 +59,26 @@ export class SecurityEventsService implements BeforeApplicationShutdown {
 
   /** Writes the event with `manager`, so that it commits or rolls back with the change. */
   async record(manager: EntityManager, event: NewSecurityEvent): Promise<SecurityEvent> {
-    const at = new Date();
-    const row: SecurityEvent = {
-      id: securityEventId(at),
-      type: event.type,
-      at,
-      userId: event.userId,
-      actorId: event.actorId ?? null,
-      sessionId: event.sessionId ?? null,
-      ip: event.client?.ip.slice(0, SECURITY_EVENT_IP_MAX_LENGTH) ?? null,
-      userAgent: event.client?.userAgent?.slice(0, SECURITY_EVENT_USER_AGENT_MAX_LENGTH) ?? null,
-      requestId: event.client?.requestId?.slice(0, SECURITY_EVENT_REQUEST_ID_MAX_LENGTH) ?? null,
-      details: event.details ?? {},
-    };
-    await manager.insert(SecurityEvent, row);
+    const row = rowOf(event, new Date());
+    await this.write(manager, row);
     return row;
   }
 
   /**
    * Records an event that no change goes with (a failed login) without making the caller wait:
-   * the 401 leaves at once and an attacker's guesses get no slower or faster by it. A write that
-   * fails is logged with the event's type and account, never dropped silently; shutdown waits
-   * for the writes still running.
+   * the 401 leaves at once and an attacker's guesses get no slower or faster by it. Its time is
+   * taken now, when it happened. A write that fails is logged with the event's type and
+   * account, never dropped silently; shutdown waits for the writes still running.
    */
   recordInBackground(event: NewSecurityEvent): void {
+    const row = rowOf(event, new Date());
     const write = this.dataSource
-      .transaction((manager) => this.record(manager, event))
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          this.logger.error(
-            `Could not record the security event ${event.type} of user ${event.userId ?? '(none)'}: ${String(error)}`,
-          );
-        },
-      )
+      .transaction((manager) => this.write(manager, row))
+      .catch((error: unknown) => {
+        this.logger.error(
+          `Could not record the security event ${row.type} of user ${row.userId ?? '(none)'}: ${String(error)}`,
+        );
+      })
       .finally(() => this.inBackground.delete(write));
     this.inBackground.add(write);
   }
@@ -139,9 +125,28 @@ export class SecurityEventsService implements BeforeApplicationShutdown {
     };
   }
 
+  private async write(manager: EntityManager, row: SecurityEvent): Promise<void> {
+    await manager.insert(SecurityEvent, row);
+  }
+
   /** Deletes the events recorded before `cutoff`; returns how many went. */
   async purgeOlderThan(cutoff: Date): Promise<number> {
     const result = await this.events.delete({ at: LessThan(cutoff) });
     return result.affected ?? 0;
   }
+}
+
+function rowOf(event: NewSecurityEvent, at: Date): SecurityEvent {
+  return {
+    id: securityEventId(at),
+    type: event.type,
+    at,
+    userId: event.userId,
+    actorId: event.actorId ?? null,
+    sessionId: event.sessionId ?? null,
+    ip: event.client?.ip.slice(0, SECURITY_EVENT_IP_MAX_LENGTH) ?? null,
+    userAgent: event.client?.userAgent?.slice(0, SECURITY_EVENT_USER_AGENT_MAX_LENGTH) ?? null,
+    requestId: event.client?.requestId?.slice(0, SECURITY_EVENT_REQUEST_ID_MAX_LENGTH) ?? null,
+    details: event.details ?? {},
+  };
 }
