@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
 import { SecurityEvent } from '../security-events/security-event.entity';
 import { Session } from '../sessions/session.entity';
@@ -11,10 +12,11 @@ import { CreatePosts1763888600000 } from './migrations/1763888600000-create-post
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
+import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
 import { CreateSecurityEvents1764400000000 } from './migrations/1764400000000-create-security-events';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
-export const ENTITIES = [User, Session, SpentRefreshToken, Post, SecurityEvent];
+export const ENTITIES = [User, Session, SpentRefreshToken, Post, OutboxMessage, SecurityEvent];
 export const MIGRATIONS = [
   CreateUsers1763888400000,
   CreateSessions1763888500000,
@@ -22,6 +24,7 @@ export const MIGRATIONS = [
   AddUserSearchIndex1763896000000,
   CombineUserSearchIndex1763990000000,
   TimestampDefaultsNow1763990100000,
+  CreateOutboxMessages1764200000000,
   CreateSecurityEvents1764400000000,
 ];
 
