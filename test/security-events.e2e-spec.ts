@@ -426,6 +426,36 @@ describe(SecurityEventsController.name, () => {
     });
   });
 
+  describe('under concurrent requests', () => {
+    it('answers every refresh and logout at once, each with its own event', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const sessions: Tokens[] = [];
+      for (let index = 0; index < 12; index++) {
+        sessions.push(await login(testApp, testUser));
+      }
+
+      const refreshed = await Promise.all(
+        sessions.map((tokens) =>
+          testApp.http().post('/api/v1/auth/refresh').send({ refresh_token: tokens.refresh_token }),
+        ),
+      );
+      const loggedOut = await Promise.all(
+        refreshed.map((response) =>
+          testApp
+            .http()
+            .post('/api/v1/auth/logout')
+            .set(bearer((response.body as Tokens).access_token)),
+        ),
+      );
+
+      expect(refreshed.map((response) => response.status)).toEqual(sessions.map(() => 200));
+      expect(loggedOut.map((response) => response.status)).toEqual(sessions.map(() => 204));
+      const types = await typesOf(testUser.user.id);
+      expect(types.filter((type) => type === 'token.refreshed')).toHaveLength(12);
+      expect(types.filter((type) => type === 'logout')).toHaveLength(12);
+    });
+  });
+
   describe('GET /users/me/security-events', () => {
     it('pages through every event, newest first, complete and disjoint', async () => {
       const { testUser, tokens } = await signedIn();

@@ -14,6 +14,7 @@ import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
 import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
+import { inTransaction } from '../database/in-transaction';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
 
@@ -33,7 +34,7 @@ export class AuthService {
   /** The user and its `user.registered` event are written together, or neither is. */
   async register(dto: RegisterDto, client: ClientInfo): Promise<UserResponseDto> {
     const passwordHash = await this.passwords.hash(dto.password);
-    const user = await this.dataSource.transaction(async (manager) => {
+    const user = await inTransaction(this.dataSource, async (manager) => {
       const created = await this.users.create(
         { email: dto.email, username: dto.username, fullName: dto.fullName, passwordHash },
         manager,
@@ -92,7 +93,7 @@ export class AuthService {
 
   /** The new session and its `login.succeeded` event commit together. */
   async login(user: User, client: ClientInfo): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.dataSource.transaction(async (manager) => {
+    const { session, refreshToken } = await inTransaction(this.dataSource, async (manager) => {
       const issued = await this.sessions.open(user.id, client, manager);
       await this.events.record(manager, {
         type: 'login.succeeded',
@@ -135,7 +136,7 @@ export class AuthService {
     refreshToken: string | undefined,
     client: ClientInfo,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await this.sessions.revoke(sessionId, manager);
       const ended = [sessionId];
       if (refreshToken !== undefined) {

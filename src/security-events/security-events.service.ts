@@ -11,6 +11,7 @@ import {
   SecurityEvent,
   type SecurityEventDetails,
 } from './security-event.entity';
+import { inTransaction } from '../database/in-transaction';
 
 /** What a flow says about the change it just made. */
 export interface NewSecurityEvent {
@@ -72,8 +73,7 @@ export class SecurityEventsService implements BeforeApplicationShutdown {
    */
   recordInBackground(event: NewSecurityEvent): void {
     const row = rowOf(event, new Date());
-    const write = this.dataSource
-      .transaction((manager) => this.write(manager, row))
+    const write = inTransaction(this.dataSource, (manager) => this.write(manager, row))
       .catch((error: unknown) => {
         this.logger.error(
           `Could not record the security event ${row.type} of user ${row.userId ?? '(none)'}: ${String(error)}`,

@@ -11,6 +11,7 @@ import { ActiveUserLookup } from './active-user.lookup';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
+import { inTransaction } from '../database/in-transaction';
 
 export interface IssuedSession {
   session: Session;
@@ -103,7 +104,7 @@ export class SessionsService {
     }
     const nextToken = generateRefreshToken();
     const expiresAt = this.refreshExpiry(now);
-    const swapped = await this.dataSource.transaction(async (manager) => {
+    const swapped = await inTransaction(this.dataSource, async (manager) => {
       const { affected } = await manager.update(
         Session,
         { id: session.id, refreshTokenHash: hash, revokedAt: IsNull(), expiresAt: MoreThan(now) },
@@ -137,7 +138,7 @@ export class SessionsService {
    * ends. Recorded on every presentation, the later ones of an already-ended session too.
    */
   private async endReusedSession(sessionId: string, client: ClientInfo): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       const session = await manager.findOne(Session, {
         select: { id: true, userId: true },
         where: { id: sessionId },
@@ -186,7 +187,7 @@ export class SessionsService {
     by: { sessionId: string; client: ClientInfo },
   ): Promise<boolean> {
     const now = new Date();
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       const { affected } = await manager.update(
         Session,
         { id: sessionId, userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },

@@ -9,6 +9,7 @@ import { PasswordHasher } from './password-hasher.service';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 import { passwordStrengthProblem } from './validation/password-policy';
+import { inTransaction } from '../database/in-transaction';
 
 /** What signed-in users do to their own account: edit the profile, change the password. */
 @Injectable()
@@ -58,7 +59,7 @@ export class MeService {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
     const passwordHash = await this.passwords.hash(dto.newPassword);
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await this.users.updatePasswordHash(userId, passwordHash, manager);
       await this.sessions.revokeAllExcept(userId, keepSessionId, manager);
       await this.events.record(manager, {

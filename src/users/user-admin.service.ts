@@ -11,6 +11,7 @@ import { Role } from './role.enum';
 import { userSearchCondition } from './user-search';
 import { User } from './user.entity';
 import { USERNAME_TAKEN_MESSAGE, UsersService } from './users.service';
+import { inTransaction } from '../database/in-transaction';
 
 /** What an admin may change on any account (`PATCH /users/:id`). */
 export interface AdminUserChanges {
@@ -223,7 +224,7 @@ export class UserAdminService {
     needed: boolean,
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
+    return inTransaction(this.dataSource, async (manager) => {
       if (needed && this.dataSource.options.type === 'postgres') {
         await manager.query('SELECT pg_advisory_xact_lock($1)', [POSTGRES_ADMIN_CHANGE_LOCK_KEY]);
       }
