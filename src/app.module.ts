@@ -13,6 +13,7 @@ import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
 import { SecurityEventsModule } from './security-events/security-events.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -28,6 +29,7 @@ import { UsersModule } from './users/users.module';
     PostsModule,
     OutboxModule,
     MailModule,
+    WebhooksModule,
   ],
   providers: [
     {

@@ -212,6 +212,8 @@ export function parseEnvironment(
 // Standard Webhooks secrets: the prefix, then base64 of the HMAC key (24 to 64 bytes recommended).
 const WEBHOOK_SECRET_FORMAT = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 const MIN_WEBHOOK_KEY_BYTES = 16;
+// The outbox keeps the URL as each delivery's recipient, in a column of this size.
+const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 function parseWebhook(
   url: string | undefined,
@@ -228,9 +230,12 @@ function parseWebhook(
     );
   }
   let problem = false;
-  if (!isHttpUrl(url)) {
+  if (!isHttpUrl(url) || url.length > MAX_WEBHOOK_URL_LENGTH) {
     problem = true;
-    fail('WEBHOOK_URL', 'must be an http:// or https:// URL');
+    fail(
+      'WEBHOOK_URL',
+      `must be an http:// or https:// URL of at most ${MAX_WEBHOOK_URL_LENGTH} characters`,
+    );
   }
   const keyBytes = WEBHOOK_SECRET_FORMAT.test(secret)
     ? Buffer.from(secret.slice('whsec_'.length), 'base64').length

@@ -27,6 +27,14 @@ export interface NewSecurityEvent {
   details?: SecurityEventDetails;
 }
 
+/**
+ * Runs inside the transaction of every event recorded, after its row is written: a failure
+ * rolls the change back with it. The webhooks enqueue their delivery this way.
+ */
+export interface SecurityEventSubscriber {
+  afterRecord(manager: EntityManager, event: SecurityEvent): Promise<void>;
+}
+
 /** Which events a page holds: one user's, or all filtered (admin); newest first. */
 export interface SecurityEventQuery {
   limit: number;
@@ -52,11 +60,17 @@ export interface SecurityEventPage {
 export class SecurityEventsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SecurityEventsService.name);
   private readonly inBackground = new Set<Promise<void>>();
+  private readonly subscribers: SecurityEventSubscriber[] = [];
 
   constructor(
     @InjectRepository(SecurityEvent) private readonly events: Repository<SecurityEvent>,
     private readonly dataSource: DataSource,
   ) {}
+
+  /** Called by a module at init (WebhooksModule); the audit log itself knows no subscriber. */
+  subscribe(subscriber: SecurityEventSubscriber): void {
+    this.subscribers.push(subscriber);
+  }
 
   /** Writes the event with `manager`, so that it commits or rolls back with the change. */
   async record(manager: EntityManager, event: NewSecurityEvent): Promise<SecurityEvent> {
@@ -127,6 +141,9 @@ export class SecurityEventsService implements BeforeApplicationShutdown {
 
   private async write(manager: EntityManager, row: SecurityEvent): Promise<void> {
     await manager.insert(SecurityEvent, row);
+    for (const subscriber of this.subscribers) {
+      await subscriber.afterRecord(manager, row);
+    }
   }
 
   /** Deletes the events recorded before `cutoff`; returns how many went. */
