@@ -159,6 +159,7 @@ async function measure(
       PORT: String(port),
       DATABASE_URL: database.appUrl,
       JWT_SECRET: secret,
+      ENCRYPTION_KEY: randomBytes(36).toString('base64'),
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
       JWT_ACCESS_TTL: '1h',
