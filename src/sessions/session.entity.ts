@@ -43,4 +43,8 @@ export class Session {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip!: string | null;
+
+  /** How the user signed in (RFC 8176 `amr`), carried by every access token of the session. */
+  @Column({ type: 'simple-array', default: () => "'pwd'" })
+  amr!: string[];
 }
