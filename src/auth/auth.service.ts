@@ -1,6 +1,8 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { MetricsService } from '../metrics/metrics.service';
+import { MfaLoginService } from '../mfa/mfa-login.service';
+import { MfaRequiredException } from '../mfa/mfa-required.exception';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
@@ -10,11 +12,18 @@ import { UsersService } from '../users/users.service';
 import { clientInfoOf } from './client-info';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
+import { loginCodeOf } from './login-body';
 import { TokenService } from './token.service';
 
 /** One message for an unknown account and a wrong password, so neither reveals the other. */
 export const INVALID_CREDENTIALS = 'Incorrect username or password';
 export const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+export const INVALID_MFA_CODE = 'Incorrect or already used code';
+export const INVALID_MFA_TOKEN = 'Invalid or expired mfa_token, or an incorrect code';
+
+/** RFC 8176 authentication method references, for the `amr` claim. */
+const PASSWORD_ONLY = ['pwd'] as const;
+const PASSWORD_AND_OTP = ['pwd', 'otp'] as const;
 
 @Injectable()
 export class AuthService {
@@ -25,6 +34,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly loginAttempts: LoginAttemptsService,
     private readonly metrics: MetricsService,
+    private readonly mfaLogin: MfaLoginService,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
@@ -59,7 +69,12 @@ export class AuthService {
       this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.loginAttempts.succeeded(account, request.ip);
+    if (user.mfaEnabled) {
+      // Not a login yet: the account keeps its failures until the second factor succeeds.
+      await this.loginAttempts.refund(account, request.ip);
+    } else {
+      await this.loginAttempts.succeeded(account, request.ip);
+    }
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
       throw new ForbiddenException('This account is disabled');
@@ -70,8 +85,48 @@ export class AuthService {
     return user;
   }
 
+  /**
+   * After the password (LocalStrategy). A user with a second factor needs a code: sent with the
+   * password it completes the login at once; without one the answer is 403 `mfa_required` with an
+   * `mfa_token` for {@link loginWithMfaToken}. A `code` sent for an account without a factor is
+   * ignored.
+   */
   async login(user: User, request: FastifyRequest): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request));
+    if (!user.mfaEnabled) {
+      return this.openSession(user, request, PASSWORD_ONLY);
+    }
+    const code = loginCodeOf(request.body);
+    if (code === undefined) {
+      this.metrics.recordLogin('mfa_required');
+      throw new MfaRequiredException(await this.mfaLogin.startChallenge(user.id));
+    }
+    if (!(await this.mfaLogin.verifyLoginCode(user, code, request.ip))) {
+      this.metrics.recordLogin('invalid_mfa_code');
+      throw new UnauthorizedException(INVALID_MFA_CODE);
+    }
+    return this.openSession(user, request, PASSWORD_AND_OTP);
+  }
+
+  /** The second step: one 401 for every failure, so the answer reveals nothing. */
+  async loginWithMfaToken(
+    mfaToken: string,
+    code: string,
+    request: FastifyRequest,
+  ): Promise<TokenResponseDto> {
+    const user = await this.mfaLogin.completeChallenge(mfaToken, code, request.ip);
+    if (!user) {
+      this.metrics.recordLogin('invalid_mfa_code');
+      throw new UnauthorizedException(INVALID_MFA_TOKEN);
+    }
+    return this.openSession(user, request, PASSWORD_AND_OTP);
+  }
+
+  private async openSession(
+    user: User,
+    request: FastifyRequest,
+    amr: readonly string[],
+  ): Promise<TokenResponseDto> {
+    const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request), amr);
     this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }

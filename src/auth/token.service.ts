@@ -17,7 +17,7 @@ export class TokenService {
   issue(user: User, session: Session, refreshToken: string): TokenResponseDto {
     // iss, aud, exp and the algorithm come from the module's sign options.
     const accessToken = this.jwtService.sign(
-      { username: user.username, sid: session.id },
+      { username: user.username, sid: session.id, amr: session.amr },
       { subject: user.id, jwtid: randomUUID() },
     );
     return {

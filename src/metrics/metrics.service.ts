@@ -4,7 +4,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { Session } from '../sessions/session.entity';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'disabled';
+export type LoginOutcome =
+  'success' | 'invalid_credentials' | 'disabled' | 'mfa_required' | 'invalid_mfa_code';
 
 /** Label for requests that matched no route, so scanners cannot mint one series per URL. */
 export const UNMATCHED_ROUTE = 'unmatched';

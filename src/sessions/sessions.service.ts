@@ -49,7 +49,12 @@ export class SessionsService {
 
   private readonly loadUserOfLiveSession: ActiveUserLoader;
 
-  async open(userId: string, client: ClientInfo): Promise<IssuedSession> {
+  /** `amr`: how the user signed in (RFC 8176), kept for every access token of the session. */
+  async open(
+    userId: string,
+    client: ClientInfo,
+    amr: readonly string[] = ['pwd'],
+  ): Promise<IssuedSession> {
     const now = new Date();
     const refreshToken = generateRefreshToken();
     const session = this.sessions.create({
@@ -62,6 +67,7 @@ export class SessionsService {
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip?.slice(0, 64) ?? null,
+      amr: [...amr],
     });
     await this.sessions.insert(session);
     await this.purgeIfDue(now);

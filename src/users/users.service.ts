@@ -22,6 +22,11 @@ export interface AdminUserChanges {
   roles?: Role[];
   fullName?: string | null;
   username?: string;
+  /**
+   * Only ever false: the factor is off from the next login. Its seed and codes stay in src/mfa's
+   * tables, unused while the switch is off, until the user sets the factor up again.
+   */
+  mfaEnabled?: false;
 }
 
 export const LAST_ADMIN_MESSAGE =
@@ -155,6 +160,11 @@ export class UsersService {
     await this.users.update({ id: userId }, { passwordHash });
   }
 
+  /** The second factor's switch (src/mfa calls it inside the transaction that sets it up). */
+  async setMfaEnabled(userId: string, enabled: boolean, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.users.manager).update(User, { id: userId }, { mfaEnabled: enabled });
+  }
+
   /**
    * An admin's change to an account. Refused with 409 when it would disable or demote the last
    * active admin; disabling also ends the user's sessions, so re-enabling means a new login.
@@ -172,6 +182,9 @@ export class UsersService {
     }
     if (changes.username !== undefined) {
       values.username = changes.username;
+    }
+    if (changes.mfaEnabled === false) {
+      values.mfaEnabled = false;
     }
     if (Object.keys(values).length === 0) {
       return this.getById(id);
