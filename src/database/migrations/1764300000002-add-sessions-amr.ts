@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * How each session signed in, for the `amr` claim of its access tokens (a refresh keeps it).
- * Every session opened before the second factor existed signed in with a password.
+ * Null for the sessions opened before: they all signed in with a password (TokenService).
  *
  * Plain `ALTER TABLE ... ADD COLUMN` (the same SQL on both databases): `queryRunner.addColumn`
  * rebuilds the table on SQLite, which means dropping `sessions` under the spent tokens'
@@ -12,9 +12,7 @@ export class AddSessionsAmr1764300000002 implements MigrationInterface {
   name = 'AddSessionsAmr1764300000002';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `ALTER TABLE "sessions" ADD COLUMN "amr" text NOT NULL DEFAULT ('pwd')`,
-    );
+    await queryRunner.query('ALTER TABLE "sessions" ADD COLUMN "amr" text NULL');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
