@@ -23,6 +23,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
@@ -38,6 +39,8 @@ import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
+import { INVALID_CREDENTIALS } from './invalid-credentials';
+import { loginCodeOf } from './login-body';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -71,7 +74,7 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({ description: 'Malformed body' })
   @ApiUnauthorizedResponse({
-    description: 'Incorrect username or password, or an incorrect `code`',
+    description: `${INVALID_CREDENTIALS}, or an incorrect \`code\``,
   })
   @ApiForbiddenResponse({
     type: MfaRequiredResponseDto,
@@ -81,7 +84,7 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   login(@CurrentUser() user: User, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.authService.login(user, request);
+    return this.authService.login(user, clientInfoOf(request), loginCodeOf(request.body));
   }
 
   @Public()
@@ -109,7 +112,7 @@ export class AuthController {
     @Body() dto: LoginMfaDto,
     @Req() request: FastifyRequest,
   ): Promise<TokenResponseDto> {
-    return this.authService.loginWithMfaToken(dto.mfa_token, dto.code, request);
+    return this.authService.loginWithMfaToken(dto.mfa_token, dto.code, clientInfoOf(request));
   }
 
   @Public()

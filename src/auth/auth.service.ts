@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { ClientInfo } from '../common/client-info';
 import { MetricsService } from '../metrics/metrics.service';
 import { MfaLoginService } from '../mfa/mfa-login.service';
 import { MfaRequiredException } from '../mfa/mfa-required.exception';
@@ -9,15 +9,12 @@ import { UserResponseDto } from '../users/dto/user-response.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { clientInfoOf } from './client-info';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
-import { loginCodeOf } from './login-body';
+import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
 
-/** One message for an unknown account and a wrong password, so neither reveals the other. */
-export const INVALID_CREDENTIALS = 'Incorrect username or password';
-export const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
 export const INVALID_MFA_CODE = 'Incorrect or already used code';
 export const INVALID_MFA_TOKEN = 'Invalid or expired mfa_token, or an incorrect code';
 
@@ -52,14 +49,10 @@ export class AuthService {
    * password is checked before the account state, so a disabled account answers 403 only to
    * someone who knows its password.
    */
-  async validateCredentials(
-    login: string,
-    password: string,
-    request: FastifyRequest,
-  ): Promise<User> {
+  async validateCredentials(login: string, password: string, client: ClientInfo): Promise<User> {
     const user = await this.users.findByEmailOrUsername(login);
     const account = loginAccountKey(user?.id, login);
-    await this.loginAttempts.admit(account, request.ip);
+    await this.loginAttempts.admit(account, client.ip);
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
       this.metrics.recordLogin('invalid_credentials');
@@ -71,9 +64,9 @@ export class AuthService {
     }
     if (user.mfaEnabled) {
       // Not a login yet: the account keeps its failures until the second factor succeeds.
-      await this.loginAttempts.refund(account, request.ip);
+      await this.loginAttempts.refund(account, client.ip);
     } else {
-      await this.loginAttempts.succeeded(account, request.ip);
+      await this.loginAttempts.succeeded(account, client.ip);
     }
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
@@ -87,46 +80,45 @@ export class AuthService {
 
   /**
    * After the password (LocalStrategy). A user with a second factor needs a code: sent with the
-   * password it completes the login at once; without one the answer is 403 `mfa_required` with an
-   * `mfa_token` for {@link loginWithMfaToken}. A `code` sent for an account without a factor is
-   * ignored.
+   * password (`code`) it completes the login at once; without one the answer is 403
+   * `mfa_required` with an `mfa_token` for {@link loginWithMfaToken}. A `code` sent for an
+   * account without a factor is ignored.
    */
-  async login(user: User, request: FastifyRequest): Promise<TokenResponseDto> {
+  async login(user: User, client: ClientInfo, code?: string): Promise<TokenResponseDto> {
     if (!user.mfaEnabled) {
-      return this.openSession(user, request, PASSWORD_ONLY);
+      return this.openSession(user, client, PASSWORD_ONLY);
     }
-    const code = loginCodeOf(request.body);
     if (code === undefined) {
       this.metrics.recordLogin('mfa_required');
       throw new MfaRequiredException(await this.mfaLogin.startChallenge(user.id));
     }
-    if (!(await this.mfaLogin.verifyLoginCode(user, code, request.ip))) {
+    if (!(await this.mfaLogin.verifyLoginCode(user, code, client.ip))) {
       this.metrics.recordLogin('invalid_mfa_code');
       throw new UnauthorizedException(INVALID_MFA_CODE);
     }
-    return this.openSession(user, request, PASSWORD_AND_OTP);
+    return this.openSession(user, client, PASSWORD_AND_OTP);
   }
 
   /** The second step: one 401 for every failure, so the answer reveals nothing. */
   async loginWithMfaToken(
     mfaToken: string,
     code: string,
-    request: FastifyRequest,
+    client: ClientInfo,
   ): Promise<TokenResponseDto> {
-    const user = await this.mfaLogin.completeChallenge(mfaToken, code, request.ip);
+    const user = await this.mfaLogin.completeChallenge(mfaToken, code, client.ip);
     if (!user) {
       this.metrics.recordLogin('invalid_mfa_code');
       throw new UnauthorizedException(INVALID_MFA_TOKEN);
     }
-    return this.openSession(user, request, PASSWORD_AND_OTP);
+    return this.openSession(user, client, PASSWORD_AND_OTP);
   }
 
   private async openSession(
     user: User,
-    request: FastifyRequest,
+    client: ClientInfo,
     amr: readonly string[],
   ): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request), amr);
+    const { session, refreshToken } = await this.sessions.open(user.id, client, amr);
     this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }

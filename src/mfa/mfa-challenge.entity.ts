@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/column-types';
 import { User } from '../users/user.entity';
 
 /**
@@ -8,11 +8,11 @@ import { User } from '../users/user.entity';
  */
 @Entity({ name: 'mfa_challenges' })
 export class MfaChallenge {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   id!: string;
 
   @Index('IDX_mfa_challenges_user_id')
-  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidColumn()
   userId!: string;
 
   // Declared so that the schema diff (migration:generate) sees the migration's foreign key.
@@ -25,13 +25,13 @@ export class MfaChallenge {
   tokenHash!: string;
 
   @Index('IDX_mfa_challenges_expires_at')
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   expiresAt!: Date;
 
   /** Codes tried with this token (each counted before its check, given back on success). */
   @Column({ type: 'integer', default: 0 })
   failedAttempts!: number;
 
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   spentAt!: Date | null;
 }

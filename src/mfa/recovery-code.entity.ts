@@ -1,15 +1,15 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/column-types';
 import { User } from '../users/user.entity';
 
 /** One single-use recovery code, kept only as its SHA-256 (see recovery-code.ts for why). */
 @Index('UQ_mfa_recovery_codes_user_id_code_hash', ['userId', 'codeHash'], { unique: true })
 @Entity({ name: 'mfa_recovery_codes' })
 export class RecoveryCode {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   id!: string;
 
-  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidColumn()
   userId!: string;
 
   // Declared so that the schema diff (migration:generate) sees the migration's foreign key.
@@ -20,9 +20,9 @@ export class RecoveryCode {
   @Column({ type: 'varchar', length: 64 })
   codeHash!: string;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   createdAt!: Date;
 
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   usedAt!: Date | null;
 }

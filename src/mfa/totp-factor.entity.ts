@@ -1,5 +1,5 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { Column, Entity, JoinColumn, ManyToOne } from 'typeorm';
+import { TimestampColumn, UuidPrimaryColumn } from '../database/column-types';
 import { User } from '../users/user.entity';
 
 /**
@@ -8,7 +8,7 @@ import { User } from '../users/user.entity';
  */
 @Entity({ name: 'mfa_totp_factors' })
 export class TotpFactor {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   userId!: string;
 
   // Declared so that the schema diff (migration:generate) sees the migration's foreign key.
@@ -19,10 +19,10 @@ export class TotpFactor {
   @Column({ type: 'varchar', length: 255 })
   encryptedSecret!: string;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   createdAt!: Date;
 
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   confirmedAt!: Date | null;
 
   /** The 30-second step of the last code accepted: that code, and older ones, are refused. */
