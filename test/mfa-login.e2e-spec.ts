@@ -15,6 +15,10 @@ import {
 const LOGIN = '/api/v1/auth/login';
 const LOGIN_MFA = '/api/v1/auth/login/mfa';
 
+// Each test signs users in and sets factors up through the API (several bcrypt rounds), and one
+// scans every table: more than Jest's default 5 s on a loaded machine.
+jest.setTimeout(30_000);
+
 interface MfaUser extends TestUser {
   factor: EnabledFactor;
 }

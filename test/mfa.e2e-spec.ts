@@ -18,6 +18,10 @@ const RECOVERY_CODES = '/api/v1/users/me/mfa/recovery-codes';
 const DISABLE = '/api/v1/users/me/mfa/disable';
 const LOGIN = '/api/v1/auth/login';
 
+// Each test signs users in and sets factors up through the API (several bcrypt rounds), and one
+// scans every table: more than Jest's default 5 s on a loaded machine.
+jest.setTimeout(30_000);
+
 const otherCode = (code: string): string => (code === '000000' ? '111111' : '000000');
 
 describe(MfaSettingsService.name, () => {
