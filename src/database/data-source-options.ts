@@ -3,6 +3,7 @@ import type { DatabaseTarget } from '../config/database-url';
 import { MfaChallenge } from '../mfa/mfa-challenge.entity';
 import { RecoveryCode } from '../mfa/recovery-code.entity';
 import { TotpFactor } from '../mfa/totp-factor.entity';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
 import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
@@ -13,6 +14,7 @@ import { CreatePosts1763888600000 } from './migrations/1763888600000-create-post
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
+import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
 import { AddUsersMfaEnabled1764300000000 } from './migrations/1764300000000-add-users-mfa-enabled';
 import { CreateMfaTables1764300000001 } from './migrations/1764300000001-create-mfa-tables';
 import { AddSessionsAmr1764300000002 } from './migrations/1764300000002-add-sessions-amr';
@@ -23,6 +25,7 @@ export const ENTITIES = [
   Session,
   SpentRefreshToken,
   Post,
+  OutboxMessage,
   TotpFactor,
   RecoveryCode,
   MfaChallenge,
@@ -34,6 +37,7 @@ export const MIGRATIONS = [
   AddUserSearchIndex1763896000000,
   CombineUserSearchIndex1763990000000,
   TimestampDefaultsNow1763990100000,
+  CreateOutboxMessages1764200000000,
   AddUsersMfaEnabled1764300000000,
   CreateMfaTables1764300000001,
   AddSessionsAmr1764300000002,
