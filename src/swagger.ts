@@ -4,6 +4,12 @@ import { PUBLIC_OPERATION_EXTENSION } from './auth/decorators/public.decorator';
 import { API_PREFIX } from './api-prefix';
 
 export const OAUTH2_SCHEME = 'oauth2';
+/**
+ * A second way in, for accounts with a second factor: Swagger UI's password dialog has no field
+ * for a code, so such a user runs POST /auth/login and /auth/login/mfa with "Try it out" and
+ * pastes the access token here.
+ */
+export const BEARER_SCHEME = 'bearer';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
@@ -26,6 +32,17 @@ export function setupSwagger(app: INestApplication): void {
       },
       OAUTH2_SCHEME,
     )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'An access token, e.g. the one POST /api/v1/auth/login/mfa answers to an account ' +
+          'with a second factor (the OAuth2 dialog cannot send its code)',
+      },
+      BEARER_SCHEME,
+    )
     .build();
   const document = markProtectedOperations(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, {
@@ -35,7 +52,10 @@ export function setupSwagger(app: INestApplication): void {
   });
 }
 
-/** Deny by default, in the document too: every operation not marked public gets the scheme. */
+/**
+ * Deny by default, in the document too: every operation not marked public gets the schemes,
+ * either of which will do (two entries of `security` are alternatives).
+ */
 function markProtectedOperations(document: OpenAPIObject): OpenAPIObject {
   delete document.servers;
   for (const pathItem of Object.values(document.paths)) {
@@ -49,7 +69,7 @@ function markProtectedOperations(document: OpenAPIObject): OpenAPIObject {
         delete operation[PUBLIC_OPERATION_EXTENSION];
         continue;
       }
-      operation.security = [{ [OAUTH2_SCHEME]: [] }];
+      operation.security = [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }];
       const responses = (operation.responses ??= {}) as Record<string, unknown>;
       responses['401'] ??= { description: 'Missing, invalid or revoked access token' };
     }

@@ -2,6 +2,8 @@ import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/c
 import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../common/client-info';
 import { MetricsService } from '../metrics/metrics.service';
+import { MfaLoginService } from '../mfa/mfa-login.service';
+import { MfaRequiredException } from '../mfa/mfa-required.exception';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { RateLimitedException } from '../rate-limit/rate-limited.exception';
 import { SecurityEventsService } from '../security-events/security-events.service';
@@ -17,6 +19,12 @@ import { TokenService } from './token.service';
 import { inTransaction } from '../database/in-transaction';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+export const INVALID_MFA_CODE = 'Incorrect or already used code';
+export const INVALID_MFA_TOKEN = 'Invalid or expired mfa_token, or an incorrect code';
+
+/** RFC 8176 authentication method references, for the `amr` claim. */
+const PASSWORD_ONLY = ['pwd'] as const;
+const PASSWORD_AND_OTP = ['pwd', 'otp'] as const;
 
 @Injectable()
 export class AuthService {
@@ -29,6 +37,7 @@ export class AuthService {
     private readonly metrics: MetricsService,
     private readonly events: SecurityEventsService,
     private readonly dataSource: DataSource,
+    private readonly mfaLogin: MfaLoginService,
   ) {}
 
   /** The user and its `user.registered` event are written together, or neither is. */
@@ -79,7 +88,12 @@ export class AuthService {
       this.recordFailedLogin(user.id, 'wrong_password', client);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.loginAttempts.succeeded(account, client.ip);
+    if (user.mfaEnabled) {
+      // Not a login yet: the account keeps its failures until the second factor succeeds.
+      await this.loginAttempts.refund(account, client.ip);
+    } else {
+      await this.loginAttempts.succeeded(account, client.ip);
+    }
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
       this.recordFailedLogin(user.id, 'account_disabled', client);
@@ -91,17 +105,55 @@ export class AuthService {
     return user;
   }
 
-  /** The new session and its `login.succeeded` event commit together. */
-  async login(user: User, client: ClientInfo): Promise<TokenResponseDto> {
+  /**
+   * After the password (LocalStrategy). A user with a second factor needs a code: sent with the
+   * password (`code`) it completes the login at once; without one the answer is 403
+   * `mfa_required` with an `mfa_token` for {@link loginWithMfaToken}. A `code` sent for an
+   * account without a factor is ignored.
+   */
+  async login(user: User, client: ClientInfo, code?: string): Promise<TokenResponseDto> {
+    if (!user.mfaEnabled) {
+      return this.openSession(user, client, PASSWORD_ONLY);
+    }
+    if (code === undefined) {
+      this.metrics.recordLogin('mfa_required');
+      throw new MfaRequiredException(await this.mfaLogin.startChallenge(user.id));
+    }
+    if (!(await this.mfaLogin.verifyLoginCode(user, code, client.ip))) {
+      this.metrics.recordLogin('invalid_mfa_code');
+      throw new UnauthorizedException(INVALID_MFA_CODE);
+    }
+    return this.openSession(user, client, PASSWORD_AND_OTP);
+  }
+
+  /** The second step: one 401 for every failure, so the answer reveals nothing. */
+  async loginWithMfaToken(
+    mfaToken: string,
+    code: string,
+    client: ClientInfo,
+  ): Promise<TokenResponseDto> {
+    const user = await this.mfaLogin.completeChallenge(mfaToken, code, client.ip);
+    if (!user) {
+      this.metrics.recordLogin('invalid_mfa_code');
+      throw new UnauthorizedException(INVALID_MFA_TOKEN);
+    }
+    return this.openSession(user, client, PASSWORD_AND_OTP);
+  }
+
+  private async openSession(
+    user: User,
+    client: ClientInfo,
+    amr: readonly string[],
+  ): Promise<TokenResponseDto> {
     const { session, refreshToken } = await inTransaction(this.dataSource, async (manager) => {
-      const issued = await this.sessions.open(user.id, client, manager);
+      const issued = await this.sessions.open(user.id, client, amr, manager);
       await this.events.record(manager, {
         type: 'login.succeeded',
         userId: user.id,
         actorId: user.id,
         sessionId: issued.session.id,
         client,
-        details: { method: 'password' },
+        details: { amr: [...amr] },
       });
       return issued;
     });

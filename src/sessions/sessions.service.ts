@@ -45,8 +45,16 @@ export class SessionsService {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** `manager`: the caller's transaction (the login records its event in it). */
-  async open(userId: string, client: ClientInfo, manager?: EntityManager): Promise<IssuedSession> {
+  /**
+   * `amr`: how the user signed in (RFC 8176), kept for every access token of the session.
+   * `manager`: the caller's transaction (the login records its event in it).
+   */
+  async open(
+    userId: string,
+    client: ClientInfo,
+    amr: readonly string[] = ['pwd'],
+    manager?: EntityManager,
+  ): Promise<IssuedSession> {
     const now = new Date();
     const refreshToken = generateRefreshToken();
     const session = this.sessions.create({
@@ -59,6 +67,7 @@ export class SessionsService {
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip.slice(0, 64),
+      amr: [...amr],
     });
     await (manager ?? this.sessions.manager).insert(Session, session);
     await this.purgeIfDue(now);
