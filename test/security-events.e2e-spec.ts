@@ -14,6 +14,11 @@ import {
   uniqueName,
   type TestUser,
 } from './support/factories/user.factory';
+import { enableTotp, freezeMfaClock, totpCode, TOTP_STEP_MS } from './support/mfa-helpers';
+
+// Many tests sign users in through the API and wait for background writes: on a loaded machine
+// more than Jest's default 5 s.
+jest.setTimeout(30_000);
 
 const MAX_ATTEMPTS = 3;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -156,7 +161,7 @@ describe(SecurityEventsController.name, () => {
         sessionId: sidOf((response.body as Tokens).access_token),
         ip: '203.0.113.51',
         requestId: response.headers['x-request-id'],
-        details: { method: 'password' },
+        details: { amr: ['pwd'] },
       });
     });
 
@@ -423,6 +428,141 @@ describe(SecurityEventsController.name, () => {
       // Pieces too, in case something stored a part: the JWT signatures and half a refresh token.
       expect(stored).not.toContain(tokens.access_token.split('.')[2]);
       expect(stored).not.toContain(tokens.refresh_token.slice(0, 20));
+    });
+  });
+
+  describe('the second factor', () => {
+    afterEach(() => {
+      jest.restoreAllMocks();
+    });
+
+    it('records mfa.enabled, mfa.failed, the login with amr, new recovery codes, mfa.disabled; nothing secret', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const factor = await enableTotp(testApp, testUser);
+      const codeAtStep = (steps: number): string =>
+        totpCode(
+          factor.secret,
+          freezeMfaClock(testApp, factor.confirmedAtMs + steps * TOTP_STEP_MS),
+        );
+      const settings = (path: string, body: Record<string, string>) =>
+        testApp
+          .http()
+          .post(`/api/v1/users/me/mfa/${path}`)
+          .set(bearer(factor.tokens.access_token))
+          .send(body);
+      const from = nextAddress();
+      const challenge = await loginAs(testUser.user.username, testUser.password, from).expect(403);
+      const mfaToken = (challenge.body as { mfa_token: string }).mfa_token;
+      const secondStep = (code: string) =>
+        testApp
+          .http()
+          .post('/api/v1/auth/login/mfa')
+          .set('X-Forwarded-For', from)
+          .send({ mfa_token: mfaToken, code });
+
+      await secondStep('000000').expect(401);
+      const signedIn = (await secondStep(codeAtStep(1)).expect(200)).body as Tokens;
+      await settings('recovery-codes', {
+        currentPassword: testUser.password,
+        code: '123456',
+      }).expect(400);
+      const fresh = (
+        await settings('recovery-codes', {
+          currentPassword: testUser.password,
+          code: codeAtStep(2),
+        }).expect(200)
+      ).body as { recoveryCodes: string[] };
+      await settings('disable', {
+        currentPassword: testUser.password,
+        code: fresh.recoveryCodes[0],
+      }).expect(204);
+
+      const types = await typesOf(testUser.user.id, 7);
+      const events = await everyEventOf(testUser.user.id);
+
+      expect(types).toEqual(
+        [
+          'login.succeeded',
+          'mfa.enabled',
+          'mfa.failed',
+          'login.succeeded',
+          'mfa.failed',
+          'mfa.recovery_codes_regenerated',
+          'mfa.disabled',
+        ].slice(0, types.length),
+      );
+      expect(types).toHaveLength(7);
+      const byType = (type: string) => events.filter((event) => event.type === type).reverse();
+      expect(byType('mfa.failed').map((event) => event.details)).toEqual([
+        { reason: 'wrong_code' },
+        { reason: 'wrong_code', step: 'recovery_codes' },
+      ]);
+      expect(byType('login.succeeded')[1]).toMatchObject({
+        sessionId: sidOf(signedIn.access_token),
+        details: { amr: ['pwd', 'otp'] },
+      });
+      expect(byType('mfa.enabled')[0]).toMatchObject({
+        actorId: testUser.user.id,
+        sessionId: sidOf(factor.tokens.access_token),
+      });
+      const stored = JSON.stringify(
+        await testApp.dataSource
+          .createQueryBuilder()
+          .select('*')
+          .from('security_events', 'event')
+          .where('event."userId" = :userId', { userId: testUser.user.id })
+          .getRawMany(),
+      );
+      for (const secret of [
+        factor.secret,
+        mfaToken,
+        ...factor.recoveryCodes,
+        ...fresh.recoveryCodes,
+        signedIn.access_token,
+        signedIn.refresh_token,
+      ]) {
+        expect(stored).not.toContain(secret);
+      }
+    });
+
+    it('records a dead mfa_token as mfa.failed with no user', async () => {
+      const response = await testApp
+        .http()
+        .post('/api/v1/auth/login/mfa')
+        .set('X-Forwarded-For', nextAddress())
+        .send({ mfa_token: 'A'.repeat(43), code: '123456' });
+      expect(response.status).toBe(401);
+      const requestId = response.headers['x-request-id'];
+
+      const deadline = Date.now() + 5000;
+      let found: EventBody | undefined;
+      while (!found && Date.now() < deadline) {
+        const page = (await allEvents({ type: 'mfa.failed', limit: '100' })).body as PageBody;
+        found = page.items.find((event) => event.requestId === requestId);
+      }
+
+      expect(found).toMatchObject({ userId: null, details: { reason: 'invalid_mfa_token' } });
+    });
+
+    it('records an admin turning the factor off as user.updated_by_admin', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      await enableTotp(testApp, testUser);
+
+      await testApp
+        .http()
+        .patch(`/api/v1/users/${testUser.user.id}`)
+        .set(bearer(adminTokens.access_token))
+        .send({ mfaEnabled: false })
+        .expect(200);
+
+      expect(await typesOf(testUser.user.id)).toEqual([
+        'login.succeeded',
+        'mfa.enabled',
+        'user.updated_by_admin',
+      ]);
+      expect((await everyEventOf(testUser.user.id))[0].details).toEqual({
+        fields: ['mfaEnabled'],
+      });
     });
   });
 

@@ -69,14 +69,7 @@ export class AuthService {
     const user = await this.users.findByEmailOrUsername(login);
     const userId = user?.id ?? null;
     const account = loginAccountKey(user?.id, login);
-    try {
-      await this.loginAttempts.admit(account, client.ip);
-    } catch (error) {
-      if (error instanceof RateLimitedException) {
-        this.events.recordInBackground({ type: 'login.locked', userId, client });
-      }
-      throw error;
-    }
+    await this.withLockoutEvent(userId, client, () => this.loginAttempts.admit(account, client.ip));
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
       this.metrics.recordLogin('invalid_credentials');
@@ -119,8 +112,12 @@ export class AuthService {
       this.metrics.recordLogin('mfa_required');
       throw new MfaRequiredException(await this.mfaLogin.startChallenge(user.id));
     }
-    if (!(await this.mfaLogin.verifyLoginCode(user, code, client.ip))) {
+    const passed = await this.withLockoutEvent(user.id, client, () =>
+      this.mfaLogin.verifyLoginCode(user, code, client.ip),
+    );
+    if (!passed) {
       this.metrics.recordLogin('invalid_mfa_code');
+      this.recordFailedMfa(user.id, 'wrong_code', client);
       throw new UnauthorizedException(INVALID_MFA_CODE);
     }
     return this.openSession(user, client, PASSWORD_AND_OTP);
@@ -132,12 +129,19 @@ export class AuthService {
     code: string,
     client: ClientInfo,
   ): Promise<TokenResponseDto> {
-    const user = await this.mfaLogin.completeChallenge(mfaToken, code, client.ip);
-    if (!user) {
+    const result = await this.withLockoutEvent(null, client, () =>
+      this.mfaLogin.completeChallenge(mfaToken, code, client.ip),
+    );
+    if (result.outcome !== 'passed') {
       this.metrics.recordLogin('invalid_mfa_code');
+      this.recordFailedMfa(
+        result.outcome === 'wrong_code' ? result.userId : null,
+        result.outcome === 'wrong_code' ? 'wrong_code' : 'invalid_mfa_token',
+        client,
+      );
       throw new UnauthorizedException(INVALID_MFA_TOKEN);
     }
-    return this.openSession(user, client, PASSWORD_AND_OTP);
+    return this.openSession(result.user, client, PASSWORD_AND_OTP);
   }
 
   private async openSession(
@@ -207,6 +211,26 @@ export class AuthService {
         });
       }
     });
+  }
+
+  /** Runs a step that may refuse with 429 (the login limit), recording `login.locked` if so. */
+  private async withLockoutEvent<T>(
+    userId: string | null,
+    client: ClientInfo,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof RateLimitedException) {
+        this.events.recordInBackground({ type: 'login.locked', userId, client });
+      }
+      throw error;
+    }
+  }
+
+  private recordFailedMfa(userId: string | null, reason: string, client: ClientInfo): void {
+    this.events.recordInBackground({ type: 'mfa.failed', userId, client, details: { reason } });
   }
 
   private recordFailedLogin(userId: string | null, reason: string, client: ClientInfo): void {
