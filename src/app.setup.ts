@@ -1,4 +1,4 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import { Logger as NestLogger, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -7,6 +7,7 @@ import { AppModule, type AppModuleOptions } from './app.module';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
+import { QuietStartupLogger } from './logging/quiet-startup.logger';
 import { echoRequestId, requestIdFor } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
@@ -30,19 +31,31 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     trustProxy: trustProxy.trust,
     genReqId: requestIdFor,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(options, options.extraImports),
-    adapter,
-    // Start-up lines are held until the JSON logger exists, so that every line is JSON.
-    { abortOnError: false, logger: options.logger, bufferLogs: options.logger === undefined },
-  );
-  if (options.logger === undefined) {
-    app.useLogger(app.get(Logger));
+  const usesJsonLogs = options.logger === undefined;
+  if (usesJsonLogs) {
+    // Start-up lines are held until the JSON logger exists, so that every line is JSON: from
+    // here, because reading the configuration (in forRoot) may already warn.
+    NestLogger.attachBuffer();
+  }
+  let appModule: ReturnType<typeof AppModule.forRoot>;
+  try {
+    appModule = AppModule.forRoot(options, options.extraImports);
+  } catch (error) {
+    NestLogger.flush();
+    throw error;
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, {
+    abortOnError: false,
+    logger: options.logger,
+    bufferLogs: usesJsonLogs,
+  });
+  if (usesJsonLogs) {
+    app.useLogger(new QuietStartupLogger(app.get(Logger)));
   }
   const config = app.get(AppConfig);
   trustProxy.configure(config.trustProxy);
   try {
-    await configureApp(app, config, options.logger === undefined);
+    await configureApp(app, config, usesJsonLogs);
   } catch (error) {
     // A start-up step failed (a bad bootstrap admin, say): release the database before the
     // caller exits or, in tests, carries on.
