@@ -23,6 +23,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
@@ -36,6 +37,7 @@ import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
+import { INVALID_CREDENTIALS } from './invalid-credentials';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -68,11 +70,11 @@ export class AuthController {
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({ description: 'Malformed body' })
-  @ApiUnauthorizedResponse({ description: 'Incorrect username or password' })
+  @ApiUnauthorizedResponse({ description: INVALID_CREDENTIALS })
   @ApiForbiddenResponse({ description: 'Correct password, but the account is disabled' })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   login(@CurrentUser() user: User, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.authService.login(user, request);
+    return this.authService.login(user, clientInfoOf(request));
   }
 
   @Public()

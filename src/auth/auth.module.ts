@@ -10,10 +10,12 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
-import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from './signing-key';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_VERIFY_KEY, createSigningKey } from './signing-key';
+import { cacheVerifiedTokens } from './strategies/cached-jwt-verifier';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { TokenService } from './token.service';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 @Module({
   imports: [
@@ -48,12 +50,22 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     LocalStrategy,
+    // The one shortcut on the guarded path (bench/README.md, step 5): jsonwebtoken's check was a
+    // quarter of a request's CPU, for an answer that depends only on the token text and this key.
+    // So passport-jwt's verifier (its static `Strategy.JwtVerifier`) remembers tokens it verified
+    // with this key, re-checking exp/nbf on every hit; the session and the user are still read
+    // on every request, so revocation and disabling apply at once. JwtStrategy verifies with it.
+    {
+      provide: ACCESS_TOKEN_VERIFY_KEY,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        cacheVerifiedTokens(createSigningKey(config), new VerifiedTokenCache()),
+    },
     JwtStrategy,
     // Deny by default: every route of every module needs a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, TokenService],
 })
 export class AuthModule {}

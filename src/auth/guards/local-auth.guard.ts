@@ -2,6 +2,7 @@ import { Injectable, UnauthorizedException, type ExecutionContext } from '@nestj
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { User } from '../../users/user.entity';
+import { INVALID_CREDENTIALS } from '../invalid-credentials';
 import { assertLoginBody } from '../login-body';
 
 /** Runs the local strategy on POST /auth/login. */
@@ -23,7 +24,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
     }
     if (!user) {
       // passport-local's own failure: a missing username or password.
-      throw new UnauthorizedException('Incorrect username or password');
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     return user;
   }
