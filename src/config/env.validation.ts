@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import { AppConfig, type TrustProxySetting, type WebhookSettings } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
@@ -184,16 +185,18 @@ export function parseEnvironment(
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
   }
+  const dataDirectory = options.dataDirectory ?? './data';
   if (secretGenerated) {
-    secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
-    warn('JWT_SECRET is not set: using a generated development key kept in ./data/');
+    secret = loadOrCreateDevelopmentSecret(dataDirectory, 'jwt-secret');
+    warn(
+      `JWT_SECRET is not set: using a generated development key kept in ${join(dataDirectory, 'jwt-secret')}`,
+    );
   }
   if (encryptionKeyGenerated) {
-    encryptionKey = loadOrCreateDevelopmentSecret(
-      options.dataDirectory ?? './data',
-      'encryption-key',
+    encryptionKey = loadOrCreateDevelopmentSecret(dataDirectory, 'encryption-key');
+    warn(
+      `ENCRYPTION_KEY is not set: using a generated development key kept in ${join(dataDirectory, 'encryption-key')}`,
     );
-    warn('ENCRYPTION_KEY is not set: using a generated development key kept in ./data/');
   }
 
   return AppConfig.from({

@@ -68,12 +68,37 @@ describe(setupSwagger.name, () => {
       .expect(201);
 
     await page.goto(`${baseUrl}/docs`);
-    await page.locator('.swagger-ui .information-container').waitFor();
+    const information = page.locator('.swagger-ui .information-container');
+    await information.waitFor();
 
-    // The OAuth2 password flow dialog.
+    // The first steps, at the top of the page.
+    await expect(information.innerText()).resolves.toContain('First steps');
+    await expect(information.locator('ol > li').allInnerTexts()).resolves.toEqual([
+      expect.stringContaining('POST /api/v1/auth/register'),
+      expect.stringContaining('Authorize'),
+      expect.stringContaining('GET /api/v1/users/me'),
+    ]);
+
+    // The OAuth2 password flow dialog: username and password only, no stock scope text.
     await page.locator('.auth-wrapper button.authorize').click();
     const dialog = page.locator('.dialog-ux .modal-ux');
+    await dialog.locator('#oauth_username').waitFor();
+    expect(await dialog.innerText()).not.toMatch(/Scopes are used|client_id|client_secret/);
+    await expect(dialog.locator('#client_secret_password').isVisible()).resolves.toBe(false);
+    await expect(dialog.locator('#oauth_password').isVisible()).resolves.toBe(true);
+
+    // A wrong password: the dialog shows the server's message, not only "Unauthorized".
     await dialog.locator('#oauth_username').fill(username);
+    await dialog.locator('#oauth_password').fill(`${PASSWORD}!`);
+    const refused = page.waitForResponse((response) =>
+      response.url().endsWith('/api/v1/auth/login'),
+    );
+    await dialog.locator('.auth-btn-wrapper button.authorize').click();
+    expect((await refused).status()).toBe(401);
+    await expect(dialog.locator('.errors').innerText()).resolves.toContain(
+      'Incorrect username or password',
+    );
+
     await dialog.locator('#oauth_password').fill(PASSWORD);
     const tokenResponse = page.waitForResponse((response) =>
       response.url().endsWith('/api/v1/auth/login'),
@@ -85,6 +110,8 @@ describe(setupSwagger.name, () => {
     await oauth2Scheme.locator('.auth-btn-wrapper button.authorize').click();
     expect((await tokenResponse).status()).toBe(200);
     await oauth2Scheme.locator('h6', { hasText: 'Authorized' }).waitFor();
+    // Signed in: no `client_secret: ******` line for a secret nobody entered.
+    expect(await oauth2Scheme.innerText()).not.toMatch(/client_secret|client_id/);
     await oauth2Scheme.locator('button.btn-done').click();
     await dialog.waitFor({ state: 'detached' });
 
