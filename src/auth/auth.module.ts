@@ -10,7 +10,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
-import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from './signing-key';
+import { SigningKeys } from './signing-keys';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { TokenService } from './token.service';
@@ -21,32 +21,18 @@ import { TokenService } from './token.service';
     SessionsModule,
     RateLimitModule,
     PassportModule,
-    JwtModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        const key = createSigningKey(config);
-        return {
-          privateKey: key,
-          publicKey: key,
-          signOptions: {
-            algorithm: ACCESS_TOKEN_ALGORITHM,
-            expiresIn: config.jwt.accessTtlSeconds,
-            issuer: config.jwt.issuer,
-            audience: config.jwt.audience,
-          },
-          verifyOptions: {
-            algorithms: [ACCESS_TOKEN_ALGORITHM],
-            issuer: config.jwt.issuer,
-            audience: config.jwt.audience,
-          },
-        };
-      },
-    }),
+    // Keys and options are passed on each sign by TokenService, from SigningKeys.
+    JwtModule.register({}),
   ],
   controllers: [AuthController],
   providers: [
     AuthService,
     TokenService,
+    {
+      provide: SigningKeys,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => SigningKeys.create(config),
+    },
     LocalStrategy,
     JwtStrategy,
     // Deny by default: every route of every module needs a token unless marked @Public().
@@ -54,6 +40,6 @@ import { TokenService } from './token.service';
     // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, TokenService],
+  exports: [AuthService, TokenService, SigningKeys],
 })
 export class AuthModule {}

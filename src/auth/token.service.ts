@@ -1,24 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import type { Session } from '../sessions/session.entity';
 import type { User } from '../users/user.entity';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { SigningKeys } from './signing-keys';
 
 @Injectable()
 export class TokenService {
   constructor(
     private readonly jwtService: JwtService,
     private readonly config: AppConfig,
-  ) {}
+    keys: SigningKeys,
+  ) {
+    this.signOptions = {
+      privateKey: keys.signingKey,
+      algorithm: keys.algorithm,
+      // jsonwebtoken refuses an undefined keyid: HS256 tokens carry none.
+      ...(keys.keyId === undefined ? {} : { keyid: keys.keyId }),
+      expiresIn: config.jwt.accessTtlSeconds,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+    };
+  }
+
+  /** The key, algorithm, kid, lifetime, issuer and audience of every access token. */
+  private readonly signOptions: JwtSignOptions;
 
   /** An access token for the session, with the refresh token that goes with it. */
   issue(user: User, session: Session, refreshToken: string): TokenResponseDto {
-    // iss, aud, exp and the algorithm come from the module's sign options.
     const accessToken = this.jwtService.sign(
       { username: user.username, sid: session.id },
-      { subject: user.id, jwtid: randomUUID() },
+      { ...this.signOptions, subject: user.id, jwtid: randomUUID() },
     );
     return {
       access_token: accessToken,
