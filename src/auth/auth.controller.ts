@@ -30,12 +30,16 @@ import { AuthService } from './auth.service';
 import { CurrentSessionId } from './decorators/current-session-id.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
+import { TokenEndpoint } from './decorators/token-endpoint.decorator';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
+import { parseTokenRequest } from './login-body';
+import { OAuthErrorException } from './oauth-error.exception';
+import type { AuthenticatedRequest } from './types/authenticated-request.type';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -54,28 +58,45 @@ export class AuthController {
   }
 
   @Public()
+  @TokenEndpoint()
   @UseGuards(LocalAuthGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiOperation({
-    summary: 'Sign in with the OAuth2 password form or JSON',
+    summary: 'The OAuth2 token endpoint: sign in (password grant) or refresh, as the form or JSON',
     description:
-      "`username` is the email or the username. Swagger UI's Authorize button uses this route.",
+      '`grant_type=password` (the default) with `username` (the email or the username) and ' +
+      '`password`, or `grant_type=refresh_token` with `refresh_token`. Errors carry the ' +
+      "RFC 6749 `error` code and `error_description`. Swagger UI's Authorize button uses this route.",
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: 'Malformed body' })
-  @ApiUnauthorizedResponse({ description: 'Incorrect username or password' })
-  @ApiForbiddenResponse({ description: 'Correct password, but the account is disabled' })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
-  login(@CurrentUser() user: User, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.authService.login(user, request);
+  @ApiBadRequestResponse({
+    description:
+      'Malformed body (`invalid_request`) or another grant type (`unsupported_grant_type`)',
+  })
+  @ApiUnauthorizedResponse({
+    description: 'Incorrect username or password, or not a live refresh token (`invalid_grant`)',
+  })
+  @ApiForbiddenResponse({
+    description: 'Correct password, but the account is disabled (`invalid_grant`)',
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failed logins or refreshes; see Retry-After',
+  })
+  login(@Req() request: FastifyRequest): Promise<TokenResponseDto> {
+    const grant = parseTokenRequest(request.body);
+    if (grant.type === 'refresh_token') {
+      return this.authService.refresh(grant.refreshToken);
+    }
+    return this.authService.login(userCheckedByGuard(request), request);
   }
 
   @Public()
+  @TokenEndpoint()
   @AuthRateLimit()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
@@ -87,13 +108,27 @@ export class AuthController {
       'The presented refresh token is spent: use the new one next time. Presenting a spent ' +
       'token again ends its whole session (reuse detection), so send one refresh at a time.',
   })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: RefreshTokenDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: '`refresh_token` missing or not a string' })
+  @ApiBadRequestResponse({
+    description:
+      '`refresh_token` missing or not a string (`invalid_request`), or a `grant_type` other ' +
+      'than refresh_token (`unsupported_grant_type`)',
+  })
   @ApiUnauthorizedResponse({
-    description: 'Not a live refresh token: unknown, expired, revoked or already spent',
+    description:
+      'Not a live refresh token: unknown, expired, revoked or already spent, or the account ' +
+      'is disabled (`invalid_grant`)',
   })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
+    if (dto.grant_type !== undefined && dto.grant_type !== 'refresh_token') {
+      throw new OAuthErrorException(
+        HttpStatus.BAD_REQUEST,
+        'unsupported_grant_type',
+        'grant_type must be refresh_token',
+      );
+    }
     return this.authService.refresh(dto.refresh_token);
   }
 
@@ -116,4 +151,13 @@ export class AuthController {
   ): Promise<void> {
     return this.authService.logout(userId, sessionId, dto.refresh_token);
   }
+}
+
+/** The user the local strategy attached for the password grant. */
+function userCheckedByGuard(request: FastifyRequest): User {
+  const { user } = request as Partial<AuthenticatedRequest>;
+  if (!user) {
+    throw new Error('LocalAuthGuard did not run on the password grant');
+  }
+  return user;
 }
