@@ -11,6 +11,7 @@ import { echoRequestId, requestIdFor } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { WELL_KNOWN_PATHS } from './oauth/well-known.controller';
 import { setupSwagger } from './swagger';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -63,7 +64,7 @@ export async function configureApp(
   if (usesJsonLogs) {
     registerRequestLogging(fastify);
   }
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({

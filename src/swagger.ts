@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_OPERATION_EXTENSION } from './auth/decorators/public.decorator';
 import { API_PREFIX } from './api-prefix';
+import { INTROSPECTION_SCHEME } from './oauth/oauth-tokens.controller';
 
 export const OAUTH2_SCHEME = 'oauth2';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -25,6 +26,14 @@ export function setupSwagger(app: INestApplication): void {
         flows: { password: { tokenUrl: `/${API_PREFIX}/auth/login`, scopes: {} } },
       },
       OAUTH2_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'INTROSPECTION_TOKEN (POST /auth/introspect)',
+      },
+      INTROSPECTION_SCHEME,
     )
     .build();
   const document = markProtectedOperations(SwaggerModule.createDocument(app, config));
