@@ -14,6 +14,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -21,6 +22,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
@@ -33,6 +35,7 @@ import { Public } from './decorators/public.decorator';
 import { TokenEndpoint } from './decorators/token-endpoint.decorator';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
+import { RefreshGrantDto } from './dto/refresh-grant.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
@@ -72,7 +75,12 @@ export class AuthController {
       "RFC 6749 `error` code and `error_description`. Swagger UI's Authorize button uses this route.",
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: LoginDto })
+  @ApiExtraModels(LoginDto, RefreshGrantDto)
+  @ApiBody({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(LoginDto) }, { $ref: getSchemaPath(RefreshGrantDto) }],
+    },
+  })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({
     description:

@@ -1,33 +1,23 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /**
- * The token endpoint's request (RFC 6749): the password grant (§4.3.2, the default) or the
- * refresh grant (§6), as the form or JSON. It is checked by the guard (see login-body.ts):
- * guards run before pipes, and login is guarded.
+ * The token endpoint's password grant (RFC 6749 §4.3.2, the default), as the form or JSON; the
+ * refresh grant is RefreshGrantDto. Both are checked by the guard (see login-body.ts): guards
+ * run before pipes, and login is guarded.
  */
 export class LoginDto {
+  @ApiProperty({ description: 'Email or username (case-insensitive)', example: 'ada@example.com' })
+  username!: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', format: 'password' })
+  password!: string;
+
   @ApiPropertyOptional({
-    enum: ['password', 'refresh_token'],
+    enum: ['password'],
     default: 'password',
     description: 'OAuth2 grant type',
   })
-  grant_type?: 'password' | 'refresh_token';
-
-  @ApiPropertyOptional({
-    description: 'Email or username (case-insensitive); password grant',
-    example: 'ada@example.com',
-  })
-  username?: string;
-
-  @ApiPropertyOptional({
-    description: 'Password grant',
-    example: 'correct horse battery staple',
-    format: 'password',
-  })
-  password?: string;
-
-  @ApiPropertyOptional({ description: 'Refresh grant: the refresh token of the last response' })
-  refresh_token?: string;
+  grant_type?: 'password';
 
   @ApiPropertyOptional({ description: 'OAuth2 scopes (ignored)', example: '' })
   scope?: string;
