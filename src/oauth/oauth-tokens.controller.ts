@@ -30,6 +30,10 @@ export class OAuthTokensController {
   @TokenEndpoint()
   @Post('revoke')
   @HttpCode(HttpStatus.OK)
+  // The body is empty (RFC 7009 §2.2); clients that parse every answer strictly as JSON
+  // (simple-oauth2, through @hapi/wreck) refuse it unless it is labelled JSON.
+  @Header('Content-Type', 'application/json')
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Revoke a refresh or access token (RFC 7009)',
     description:
