@@ -19,6 +19,7 @@ import {
   round,
   runConcurrently,
   runLoad,
+  type ConcurrentResult,
   type LoadOptions,
   type LoadResult,
 } from './load';
@@ -137,6 +138,25 @@ async function main(): Promise<void> {
   }
 }
 
+/** What every measurement needs: the running app, a signed-in client and the seeded users. */
+interface Bench {
+  profile: Profile;
+  database: BenchDatabase;
+  app: ChildProcess;
+  base: string;
+  http: ApiClient;
+  /** The seeded users' password hash (one bcrypt hash, reused). */
+  hash: string;
+  users: SeededUser[];
+  meUrl: string;
+  /** autocannon `setupClient` for GET /users/me: one signed-in user per connection. */
+  bearer: () => (client: autocannon.Client) => void;
+  /** Signs the next seeded user in (round robin), through the API. */
+  loginOnce: () => Promise<Tokens>;
+  log: (message: string) => void;
+}
+
+/** The measurements one after the other, in the order bench/README.md describes. */
 async function measure(
   profile: Profile,
   database: BenchDatabase,
@@ -145,6 +165,122 @@ async function measure(
 ): Promise<Report> {
   const startedAt = new Date().toISOString();
   const secret = randomBytes(36).toString('base64'); // 48 bytes of UTF-8
+  const { app, base, startupMs } = await startApp(profile, database, secret, processes, log);
+  const { bench, admin, userTokens, adminTokens } = await seedAndSignIn(
+    profile,
+    database,
+    app,
+    base,
+    log,
+  );
+  const reference = await startReference(secret, [admin, ...bench.users]);
+  processes.push(reference.process);
+
+  const rss = await measureWarmUpRounds(bench);
+  const headline = await measureMeAgainstReference(bench, reference);
+  bench.log('GET /posts');
+  const posts = await measurePosts(bench.http, bench.base, userTokens.access_token, profile);
+  const { logins, raw } = await measureLoginsAgainstBcrypt(bench);
+  const duringLogins = await measureMeDuringLogins(bench);
+  bench.log('POST /auth/refresh');
+  const refreshPool = [...logins.results, ...duringLogins.logins.results].map(
+    (tokens) => tokens.refresh_token,
+  );
+  const refresh = await measureRefresh(
+    bench.http,
+    bench.base,
+    refreshPool,
+    bench.loginOnce,
+    profile,
+  );
+  const meLarge = await measureMeAtScale(bench);
+  bench.log('GET /users?search= as admin');
+  const adminSearch = await measureAdminSearch(
+    bench.http,
+    bench.base,
+    adminTokens.access_token,
+    profile,
+  );
+
+  return toReport({
+    startedAt,
+    profile,
+    database: database.kind,
+    startupMs,
+    rss,
+    ...headline,
+    posts,
+    logins,
+    raw,
+    duringLogins,
+    refresh,
+    meLarge,
+    adminSearch,
+  });
+}
+
+/** Every figure the measurements produced, before the ratios are worked out. */
+interface Measurements {
+  startedAt: string;
+  profile: Profile;
+  database: Report['database'];
+  startupMs: number;
+  rss: number[];
+  meSmall: LoadResult;
+  referenceResult: LoadResult;
+  posts: Measured;
+  logins: ConcurrentResult<Tokens>;
+  raw: ConcurrentResult<boolean>;
+  duringLogins: { me: LoadResult; logins: ConcurrentResult<Tokens> };
+  refresh: Measured;
+  meLarge: LoadResult;
+  adminSearch: Measured;
+}
+
+function toReport(measured: Measurements): Report {
+  const { meSmall, referenceResult, meLarge, logins, raw, duringLogins, rss } = measured;
+  const cpuList = cpus();
+  return {
+    startedAt: measured.startedAt,
+    profile: measured.profile.name,
+    database: measured.database,
+    machine: {
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    bcryptCost: measured.profile.bcryptCost,
+    startupMs: measured.startupMs,
+    me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
+    meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
+    meCpuRatioToReference: round(
+      (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
+      2,
+    ),
+    meLargeToSmallRatio: round(meLarge.requestsPerSecond / meSmall.requestsPerSecond, 2),
+    posts: measured.posts,
+    refresh: measured.refresh,
+    login: {
+      loginsPerSecond: logins.perSecond,
+      rawBcryptPerSecond: raw.perSecond,
+      ratio: round(logins.perSecond / raw.perSecond, 2),
+      failures: logins.failures,
+    },
+    meWhileLoggingIn: { ...duringLogins.me, loginsPerSecond: duringLogins.logins.perSecond },
+    rssMb: { afterRound1: rss[0], afterRound2: rss[1], afterRound5: rss[4] },
+    adminSearch: measured.adminSearch,
+  };
+}
+
+/** Starts the built app as production does and measures the time to its first healthy answer. */
+async function startApp(
+  profile: Profile,
+  database: BenchDatabase,
+  secret: string,
+  processes: ChildProcess[],
+  log: (message: string) => void,
+): Promise<{ app: ChildProcess; base: string; startupMs: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
 
@@ -178,7 +314,17 @@ async function measure(
   await waitForHealthy(base, app, appOutput);
   const startupMs = round(performance.now() - launched);
   log(`healthy after ${startupMs} ms`);
+  return { app, base, startupMs };
+}
 
+/** Seeds an admin and the small user set, and signs in one user per GET /users/me connection. */
+async function seedAndSignIn(
+  profile: Profile,
+  database: BenchDatabase,
+  app: ChildProcess,
+  base: string,
+  log: (message: string) => void,
+): Promise<{ bench: Bench; admin: SeededUser; userTokens: Tokens; adminTokens: Tokens }> {
   const hash = await bcrypt.hash(PASSWORD, profile.bcryptCost);
   const [admin] = await database.seedUsers(0, 1, hash, ['user', 'admin']);
   const users = await database.seedUsers(1, profile.smallUsers + 1, hash);
@@ -191,126 +337,119 @@ async function measure(
     http,
     users.slice(0, ME_CONNECTIONS).map((user) => user.username),
   );
-  const userTokens = meTokens[0];
   const adminTokens = await http.login(admin.username);
-  const bearer = oneTokenPerConnection(meTokens.map((tokens) => tokens.access_token));
-  const meUrl = `${base}/api/v1/users/me`;
+  let loginCounter = 0;
+  const bench: Bench = {
+    profile,
+    database,
+    app,
+    base,
+    http,
+    hash,
+    users,
+    meUrl: `${base}/api/v1/users/me`,
+    bearer: oneTokenPerConnection(meTokens.map((tokens) => tokens.access_token)),
+    loginOnce: () => http.login(users[loginCounter++ % users.length].username),
+    log,
+  };
+  return { bench, admin, userTokens: meTokens[0], adminTokens };
+}
 
-  const reference = await startReference(secret, [admin, ...users]);
-  processes.push(reference.process);
-
-  // /users/me against the reference, same load, one after the other.
-  // Five rounds of load first: they warm the JIT up and show whether memory keeps growing.
-  log('GET /users/me, rounds 1 to 5 (RSS after rounds 1, 2 and 5)');
+/** Five rounds of GET /users/me: they warm the JIT up and show whether memory keeps growing. */
+async function measureWarmUpRounds(bench: Bench): Promise<number[]> {
+  bench.log('GET /users/me, rounds 1 to 5 (RSS after rounds 1, 2 and 5)');
   const rss: number[] = [];
   for (let roundNumber = 1; roundNumber <= 5; roundNumber++) {
     await runLoad({
-      url: meUrl,
+      url: bench.meUrl,
       connections: ME_CONNECTIONS,
-      seconds: profile.roundSeconds,
-      setupClient: bearer(),
+      seconds: bench.profile.roundSeconds,
+      setupClient: bench.bearer(),
     });
-    rss.push(rssMb(app));
+    rss.push(rssMb(bench.app));
   }
+  return rss;
+}
 
-  // Then the headline: the project and the reference under the same load, one after the other.
-  log('GET /users/me and the reference server, 50 connections');
-  const meSmall = await loadWithCpu(app, {
-    url: meUrl,
+/** The headline: the project and the reference under the same load, one after the other. */
+async function measureMeAgainstReference(
+  bench: Bench,
+  reference: { process: ChildProcess; port: number },
+): Promise<{ meSmall: LoadResult; referenceResult: LoadResult }> {
+  bench.log('GET /users/me and the reference server, 50 connections');
+  const meSmall = await loadWithCpu(bench.app, {
+    url: bench.meUrl,
     connections: ME_CONNECTIONS,
-    seconds: profile.seconds,
-    setupClient: bearer(),
+    seconds: bench.profile.seconds,
+    setupClient: bench.bearer(),
   });
   const referenceUrl = `http://127.0.0.1:${reference.port}/api/v1/users/me`;
   await runLoad({
     url: referenceUrl,
     connections: ME_CONNECTIONS,
-    seconds: profile.warmupSeconds,
-    setupClient: bearer(),
+    seconds: bench.profile.warmupSeconds,
+    setupClient: bench.bearer(),
   });
   const referenceResult = await loadWithCpu(reference.process, {
     url: referenceUrl,
     connections: ME_CONNECTIONS,
-    seconds: profile.seconds,
-    setupClient: bearer(),
+    seconds: bench.profile.seconds,
+    setupClient: bench.bearer(),
   });
+  return { meSmall, referenceResult };
+}
 
-  log('GET /posts');
-  const posts = await measurePosts(http, base, userTokens.access_token, profile);
-
-  log('login against raw bcrypt, 8 in flight');
-  let loginCounter = 0;
-  const loginOnce = (): Promise<Tokens> =>
-    http.login(users[loginCounter++ % users.length].username);
+/** Logins against raw bcrypt.compare, 8 in flight each. */
+async function measureLoginsAgainstBcrypt(
+  bench: Bench,
+): Promise<{ logins: ConcurrentResult<Tokens>; raw: ConcurrentResult<boolean> }> {
+  bench.log('login against raw bcrypt, 8 in flight');
   // Alternating slices: bcrypt saturates both cores, so background load would skew either side.
   const [logins, raw] = await compareInSlices(
-    profile.name === 'smoke' ? 1 : 4,
+    bench.profile.name === 'smoke' ? 1 : 4,
     8,
-    profile.seconds * 2,
-    loginOnce,
-    () => bcrypt.compare(PASSWORD, hash),
+    bench.profile.seconds * 2,
+    bench.loginOnce,
+    () => bcrypt.compare(PASSWORD, bench.hash),
   );
+  return { logins, raw };
+}
 
-  log('GET /users/me at 10 connections while 8 logins are in flight');
-  const [meDuringLogins, loginsDuringMe] = await Promise.all([
-    runLoad({ url: meUrl, connections: 10, seconds: profile.seconds, setupClient: bearer() }),
-    runConcurrently(8, profile.seconds, loginOnce),
+/** GET /users/me at 10 connections while 8 logins are in flight: bcrypt must not block the loop. */
+async function measureMeDuringLogins(bench: Bench): Promise<{
+  me: LoadResult;
+  logins: ConcurrentResult<Tokens>;
+}> {
+  bench.log('GET /users/me at 10 connections while 8 logins are in flight');
+  const [me, logins] = await Promise.all([
+    runLoad({
+      url: bench.meUrl,
+      connections: 10,
+      seconds: bench.profile.seconds,
+      setupClient: bench.bearer(),
+    }),
+    runConcurrently(8, bench.profile.seconds, bench.loginOnce),
   ]);
+  return { me, logins };
+}
 
-  log('POST /auth/refresh');
-  const refreshPool = [...logins.results, ...loginsDuringMe.results].map((t) => t.refresh_token);
-  const refresh = await measureRefresh(http, base, refreshPool, loginOnce, profile);
-
-  log(`seeding up to ${profile.largeUsers} users`);
-  await database.seedUsers(profile.smallUsers + 1, profile.largeUsers, hash);
+/** GET /users/me again after seeding up to the large user count. */
+async function measureMeAtScale(bench: Bench): Promise<LoadResult> {
+  const { profile } = bench;
+  bench.log(`seeding up to ${profile.largeUsers} users`);
+  await bench.database.seedUsers(profile.smallUsers + 1, profile.largeUsers, bench.hash);
   await runLoad({
-    url: meUrl,
+    url: bench.meUrl,
     connections: ME_CONNECTIONS,
     seconds: profile.warmupSeconds,
-    setupClient: bearer(),
+    setupClient: bench.bearer(),
   });
-  const meLarge = await loadWithCpu(app, {
-    url: meUrl,
+  return loadWithCpu(bench.app, {
+    url: bench.meUrl,
     connections: ME_CONNECTIONS,
     seconds: profile.seconds,
-    setupClient: bearer(),
+    setupClient: bench.bearer(),
   });
-
-  log('GET /users?search= as admin');
-  const adminSearch = await measureAdminSearch(http, base, adminTokens.access_token, profile);
-
-  const cpuList = cpus();
-  return {
-    startedAt,
-    profile: profile.name,
-    database: database.kind,
-    machine: {
-      cpus: cpuList.length,
-      cpuModel: cpuList[0]?.model ?? 'unknown',
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-    },
-    bcryptCost: profile.bcryptCost,
-    startupMs,
-    me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
-    meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
-    meCpuRatioToReference: round(
-      (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
-      2,
-    ),
-    meLargeToSmallRatio: round(meLarge.requestsPerSecond / meSmall.requestsPerSecond, 2),
-    posts,
-    refresh,
-    login: {
-      loginsPerSecond: logins.perSecond,
-      rawBcryptPerSecond: raw.perSecond,
-      ratio: round(logins.perSecond / raw.perSecond, 2),
-      failures: logins.failures,
-    },
-    meWhileLoggingIn: { ...meDuringLogins, loginsPerSecond: loginsDuringMe.perSecond },
-    rssMb: { afterRound1: rss[0], afterRound2: rss[1], afterRound5: rss[4] },
-    adminSearch,
-  };
 }
 
 class ApiClient {
@@ -536,10 +675,6 @@ function cpuMicros(child: ChildProcess): number {
 }
 
 /**
- * Runs a load and adds the server's CPU time per request: steadier than req/s on a shared or
- * noisy machine, since it does not depend on how much CPU the server was given.
- */
-/**
  * The arguments `npm run start:prod` gives node (its V8 flags and the entry point), so that the
  * bench measures the server exactly as production starts it, without npm in between.
  */
@@ -579,6 +714,10 @@ function oneTokenPerConnection(accessTokens: string[]): () => (client: autocanno
   };
 }
 
+/**
+ * Runs a load and adds the server's CPU time per request: steadier than req/s on a shared or
+ * noisy machine, since it does not depend on how much CPU the server was given.
+ */
 async function loadWithCpu(child: ChildProcess, options: LoadOptions): Promise<LoadResult> {
   const before = cpuMicros(child);
   const result = await runLoad(options);

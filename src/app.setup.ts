@@ -1,9 +1,8 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
-import { AppModule, type AppModuleOptions } from './app.module';
+import { AppModule } from './app.module';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
@@ -16,54 +15,60 @@ import { setupSwagger } from './swagger';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
-export interface CreateAppOptions extends AppModuleOptions {
-  /** Nest's own logger instead of the JSON (pino) one; tests use it to keep their output short. */
-  logger?: LoggerService | LogLevel[] | false;
-  /** Modules mounted beside the app's own; tests use it to add a test-only controller. */
-  extraImports?: Parameters<typeof AppModule.forRoot>[1];
-}
-
-/** Builds the application as production runs it; main.ts and every e2e test share this. */
-export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
-  const trustProxy = new TrustProxyRule();
-  const adapter = new FastifyAdapter({
+/**
+ * The Fastify adapter every app runs on. Which proxies to trust is only known once the
+ * configuration is loaded, so the adapter asks `trustProxy`, which configureApp() sets.
+ */
+export function createAdapter(trustProxy: TrustProxyRule): FastifyAdapter {
+  return new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: trustProxy.trust,
     genReqId: requestIdFor,
   });
+}
+
+/** Builds the application as production runs it (main.ts). */
+export async function createApp(): Promise<NestFastifyApplication> {
+  const trustProxy = new TrustProxyRule();
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(options, options.extraImports),
-    adapter,
-    // Start-up lines are held until the JSON logger exists, so that every line is JSON.
-    { abortOnError: false, logger: options.logger, bufferLogs: options.logger === undefined },
+    AppModule,
+    createAdapter(trustProxy),
+    {
+      abortOnError: false,
+      // Start-up lines are held until the JSON logger exists, so that every line is JSON.
+      bufferLogs: true,
+    },
   );
-  if (options.logger === undefined) {
-    app.useLogger(app.get(Logger));
-  }
-  const config = app.get(AppConfig);
-  trustProxy.configure(config.trustProxy);
+  app.useLogger(app.get(Logger));
+  await configureApp(app, trustProxy);
+  return app;
+}
+
+/**
+ * Everything around the modules: the /api/v1 prefix, security headers, request ids, logs and
+ * metrics, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
+ */
+export async function configureApp(
+  app: NestFastifyApplication,
+  trustProxy: TrustProxyRule,
+): Promise<void> {
   try {
-    await configureApp(app, config, options.logger === undefined);
+    await setUp(app, trustProxy);
   } catch (error) {
     // A start-up step failed (a bad bootstrap admin, say): release the database before the
     // caller exits or, in tests, carries on.
     await app.close().catch(() => undefined);
     throw error;
   }
-  return app;
 }
 
-export async function configureApp(
-  app: NestFastifyApplication,
-  config: AppConfig,
-  usesJsonLogs = true,
-): Promise<void> {
+async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): Promise<void> {
+  const config = app.get(AppConfig);
+  trustProxy.configure(config.trustProxy);
   const fastify = app.getHttpAdapter().getInstance();
   echoRequestId(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
-  if (usesJsonLogs) {
-    registerRequestLogging(fastify);
-  }
+  registerRequestLogging(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
   if (config.corsOrigins.length > 0) {

@@ -45,7 +45,7 @@ export function setupSwagger(app: INestApplication): void {
 }
 
 /** Deny by default, in the document too: every operation not marked public gets the scheme. */
-export function markProtectedOperations(document: OpenAPIObject): OpenAPIObject {
+function markProtectedOperations(document: OpenAPIObject): OpenAPIObject {
   delete document.servers;
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {

@@ -1,3 +1,4 @@
+import { ActiveUserLookup } from '../src/sessions/active-user.lookup';
 import { Session } from '../src/sessions/session.entity';
 import { SessionsService } from '../src/sessions/sessions.service';
 import { Role } from '../src/users/role.enum';
@@ -5,15 +6,17 @@ import { User } from '../src/users/user.entity';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser } from './support/factories/user.factory';
 
-// loadActiveUser is hand-written SQL per database (the guarded path's hot query), so its rules
+// ActiveUserLookup is hand-written SQL per database (the guarded path's hot query), so its rules
 // are checked here directly, on SQLite and on PostgreSQL, beside the HTTP tests that use it.
-describe(SessionsService.name, () => {
+describe(ActiveUserLookup.name, () => {
   let testApp: TestApp;
   let sessions: SessionsService;
+  let activeUsers: ActiveUserLookup;
 
   beforeAll(async () => {
     testApp = await createTestApp();
     sessions = testApp.app.get(SessionsService);
+    activeUsers = testApp.app.get(ActiveUserLookup);
   });
 
   afterAll(async () => {
@@ -22,7 +25,7 @@ describe(SessionsService.name, () => {
 
   const client = { ip: '127.0.0.1', userAgent: 'jest' };
 
-  describe('loadActiveUser', () => {
+  describe('load', () => {
     it('returns the user of a live session as the repository would load it', async () => {
       const { user } = await createUser(testApp.dataSource, {
         fullName: 'Grace Hopper',
@@ -30,7 +33,7 @@ describe(SessionsService.name, () => {
       });
       const { session } = await sessions.open(user.id, client);
 
-      const loaded = await sessions.loadActiveUser(user.id, session.id);
+      const loaded = await activeUsers.load(user.id, session.id);
 
       const expected = await testApp.dataSource
         .getRepository(User)
@@ -48,7 +51,7 @@ describe(SessionsService.name, () => {
       const { session } = await sessions.open(user.id, client);
       await sessions.revoke(session.id);
 
-      await expect(sessions.loadActiveUser(user.id, session.id)).resolves.toBeNull();
+      await expect(activeUsers.load(user.id, session.id)).resolves.toBeNull();
     });
 
     it('returns null for an expired session', async () => {
@@ -58,7 +61,7 @@ describe(SessionsService.name, () => {
         .getRepository(Session)
         .update({ id: session.id }, { expiresAt: new Date(Date.now() - 1000) });
 
-      await expect(sessions.loadActiveUser(user.id, session.id)).resolves.toBeNull();
+      await expect(activeUsers.load(user.id, session.id)).resolves.toBeNull();
     });
 
     it('returns the user while the session expires a second from now', async () => {
@@ -68,7 +71,7 @@ describe(SessionsService.name, () => {
         .getRepository(Session)
         .update({ id: session.id }, { expiresAt: new Date(Date.now() + 1000) });
 
-      await expect(sessions.loadActiveUser(user.id, session.id)).resolves.toMatchObject({
+      await expect(activeUsers.load(user.id, session.id)).resolves.toMatchObject({
         id: user.id,
       });
     });
@@ -78,7 +81,7 @@ describe(SessionsService.name, () => {
       const { session } = await sessions.open(user.id, client);
       await testApp.dataSource.getRepository(User).update({ id: user.id }, { isActive: false });
 
-      await expect(sessions.loadActiveUser(user.id, session.id)).resolves.toBeNull();
+      await expect(activeUsers.load(user.id, session.id)).resolves.toBeNull();
     });
 
     it('returns null when the session belongs to another user', async () => {
@@ -86,7 +89,7 @@ describe(SessionsService.name, () => {
       const { user: other } = await createUser(testApp.dataSource);
       const { session } = await sessions.open(other.id, client);
 
-      await expect(sessions.loadActiveUser(user.id, session.id)).resolves.toBeNull();
+      await expect(activeUsers.load(user.id, session.id)).resolves.toBeNull();
     });
 
     it('returns null after the user is deleted', async () => {
@@ -94,7 +97,7 @@ describe(SessionsService.name, () => {
       const { session } = await sessions.open(user.id, client);
       await testApp.dataSource.getRepository(User).delete({ id: user.id });
 
-      await expect(sessions.loadActiveUser(user.id, session.id)).resolves.toBeNull();
+      await expect(activeUsers.load(user.id, session.id)).resolves.toBeNull();
     });
   });
 });

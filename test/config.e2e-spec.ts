@@ -263,7 +263,7 @@ describe(AppConfigModule.name, () => {
       const secretFile = join(workDirectory, 'data', 'jwt-secret');
       const secret = readFileSync(secretFile, 'utf8').trim();
       expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32);
-      expect(`${firstExit.stdout}${firstExit.stderr}`).toMatch(/WARN.*JWT_SECRET is not set/);
+      expect(`${firstExit.stdout}${firstExit.stderr}`).toMatch(/"level":40.*JWT_SECRET is not set/);
 
       const second = await startServing(env, workDirectory);
       try {

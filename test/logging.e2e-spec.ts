@@ -29,10 +29,7 @@ describe('Structured logging', () => {
 
   beforeAll(async () => {
     // trace: the most the app can ever write, so anything secret would show up here.
-    testApp = await createTestApp(
-      { LOG_LEVEL: 'trace' },
-      { logger: undefined, logDestination: logs },
-    );
+    testApp = await createTestApp({ LOG_LEVEL: 'trace' }, { logDestination: logs });
   });
 
   afterAll(async () => {

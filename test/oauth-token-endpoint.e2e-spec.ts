@@ -255,7 +255,7 @@ describe(`${AuthController.name} as the OAuth 2.0 token endpoint`, () => {
       },
     );
 
-    it('answers a body over 100 kB with 413 invalid_request', async () => {
+    it('answers a body over 100 kB with 413 in Nest shape (no RFC 6749 status)', async () => {
       const response = await testApp
         .http()
         .post(LOGIN)
@@ -263,7 +263,7 @@ describe(`${AuthController.name} as the OAuth 2.0 token endpoint`, () => {
         .send({ username: 'a'.repeat(110 * 1024), password: 'x' });
 
       expect(response.status).toBe(413);
-      expect(response.body).toMatchObject({ statusCode: 413, error: 'invalid_request' });
+      expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
     });
 
     it('leaves the errors of other routes in Nest shape', async () => {

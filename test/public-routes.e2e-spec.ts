@@ -177,7 +177,7 @@ describe(JwtAuthGuard.name, () => {
     let testApp: TestApp;
 
     beforeAll(async () => {
-      testApp = await createTestApp({}, { extraImports: [FreshModule] });
+      testApp = await createTestApp({}, { imports: [FreshModule] });
     });
 
     afterAll(async () => {

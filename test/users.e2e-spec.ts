@@ -4,7 +4,7 @@ import { Session } from '../src/sessions/session.entity';
 import { Role } from '../src/users/role.enum';
 import { User } from '../src/users/user.entity';
 import { UsersController } from '../src/users/users.controller';
-import { LAST_ADMIN_MESSAGE } from '../src/users/users.service';
+import { LAST_ADMIN_MESSAGE } from '../src/users/user-admin.service';
 import { bearer, login, type Tokens } from './support/auth-helpers';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser, uniqueName, type TestUser } from './support/factories/user.factory';

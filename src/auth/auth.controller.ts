@@ -25,6 +25,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
@@ -40,6 +41,7 @@ import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
+import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { parseTokenRequest } from './login-body';
 import { OAuthErrorException } from './oauth-error.exception';
 import type { AuthenticatedRequest } from './types/authenticated-request.type';
@@ -87,7 +89,7 @@ export class AuthController {
       'Malformed body (`invalid_request`) or another grant type (`unsupported_grant_type`)',
   })
   @ApiUnauthorizedResponse({
-    description: 'Incorrect username or password, or not a live refresh token (`invalid_grant`)',
+    description: `${INVALID_CREDENTIALS}, or not a live refresh token (\`invalid_grant\`)`,
   })
   @ApiForbiddenResponse({
     description: 'Correct password, but the account is disabled (`invalid_grant`)',
@@ -100,7 +102,7 @@ export class AuthController {
     if (grant.type === 'refresh_token') {
       return this.authService.refresh(grant.refreshToken);
     }
-    return this.authService.login(userCheckedByGuard(request), request);
+    return this.authService.login(userCheckedByGuard(request), clientInfoOf(request));
   }
 
   @Public()

@@ -11,9 +11,11 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { SigningKeys } from './signing-keys';
+import { cacheVerifiedTokens } from './strategies/cached-jwt-verifier';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { TokenService } from './token.service';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 @Module({
   imports: [
@@ -28,18 +30,31 @@ import { TokenService } from './token.service';
   providers: [
     AuthService,
     TokenService,
+    LocalStrategy,
+    // The keys, made once, and the one shortcut on the guarded path (bench/README.md, step 5):
+    // jsonwebtoken's check was a quarter of a request's CPU (an ES256 verify costs about as much
+    // as a whole guarded request), for an answer that depends only on the token text and the key.
+    // So passport-jwt's verifier (its static `Strategy.JwtVerifier`) remembers tokens it verified
+    // with each of these keys, re-checking exp/nbf on every hit; the session and the user are
+    // still read on every request, so revocation and disabling apply at once. JwtStrategy hands
+    // the verifier these very KeyObjects, chosen by the token's kid.
     {
       provide: SigningKeys,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => SigningKeys.create(config),
+      useFactory: async (config: AppConfig) => {
+        const keys = await SigningKeys.create(config);
+        for (const key of keys.verificationKeys) {
+          cacheVerifiedTokens(key, new VerifiedTokenCache());
+        }
+        return keys;
+      },
     },
-    LocalStrategy,
     JwtStrategy,
     // Deny by default: every route of every module needs a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [AuthService, TokenService, SigningKeys],
+  exports: [TokenService, SigningKeys],
 })
 export class AuthModule {}

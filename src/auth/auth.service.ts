@@ -1,5 +1,5 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { ClientInfo } from '../common/client-info';
 import { MetricsService } from '../metrics/metrics.service';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -7,14 +7,12 @@ import { UserResponseDto } from '../users/dto/user-response.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { clientInfoOf } from './client-info';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
+import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
 
-/** One message for an unknown account and a wrong password, so neither reveals the other. */
-export const INVALID_CREDENTIALS = 'Incorrect username or password';
-export const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
 
 @Injectable()
 export class AuthService {
@@ -42,14 +40,10 @@ export class AuthService {
    * password is checked before the account state, so a disabled account answers 403 only to
    * someone who knows its password.
    */
-  async validateCredentials(
-    login: string,
-    password: string,
-    request: FastifyRequest,
-  ): Promise<User> {
+  async validateCredentials(login: string, password: string, client: ClientInfo): Promise<User> {
     const user = await this.users.findByEmailOrUsername(login);
     const account = loginAccountKey(user?.id, login);
-    await this.loginAttempts.admit(account, request.ip);
+    await this.loginAttempts.admit(account, client.ip);
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
       this.metrics.recordLogin('invalid_credentials');
@@ -59,7 +53,7 @@ export class AuthService {
       this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.loginAttempts.succeeded(account, request.ip);
+    await this.loginAttempts.succeeded(account, client.ip);
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
       throw new ForbiddenException('This account is disabled');
@@ -70,8 +64,8 @@ export class AuthService {
     return user;
   }
 
-  async login(user: User, request: FastifyRequest): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, clientInfoOf(request));
+  async login(user: User, client: ClientInfo): Promise<TokenResponseDto> {
+    const { session, refreshToken } = await this.sessions.open(user.id, client);
     this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }

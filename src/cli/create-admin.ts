@@ -1,18 +1,14 @@
 import '../config/load-env-file';
-import { isEmail } from 'class-validator';
+import { ConflictException } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { ConfigValidationError } from '../config/config-validation.error';
 import { parseEnvironment } from '../config/env.validation';
-import { buildDataSourceOptions } from '../database/data-source-options';
-import { StartupLock } from '../database/startup-lock';
-import { Session } from '../sessions/session.entity';
-import { PasswordHasher } from '../users/password-hasher.service';
-import { Role } from '../users/role.enum';
-import { User } from '../users/user.entity';
+import { adminEmailProblem, adminUsernameProblem } from '../users/bootstrap-admin.service';
+import { UserAdminService } from '../users/user-admin.service';
 import { UsersService } from '../users/users.service';
-import { USERNAME_PATTERN } from '../users/validation/is-username.decorator';
 import { passwordProblem } from '../users/validation/password-policy';
+import { CreateAdminModule } from './create-admin.module';
 
 const USAGE = 'Usage: npm run user:create-admin -- --email <email> [--username <username>]';
 
@@ -24,7 +20,7 @@ class CliError extends Error {}
  * the existing account with that email (its password is kept). The password of a new admin comes
  * from a hidden prompt on a terminal, or from the first line of stdin otherwise:
  * `printf '%s\n' "$PASSWORD" | npm run user:create-admin -- --email ops@example.com`.
- * Runs without Nest, on the app's configuration and data source; pending migrations first.
+ * Runs the app's own services (CreateAdminModule) without its HTTP server; pending migrations first.
  */
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -44,57 +40,48 @@ async function main(argv: string[]): Promise<void> {
   if (!email) {
     throw new CliError(`--email is required. ${USAGE}`);
   }
-  if (!isEmail(email) || email.length > 254) {
-    throw new CliError(`"${email}" is not a valid email address`);
+  const emailIssue = adminEmailProblem(email);
+  if (emailIssue) {
+    throw new CliError(emailIssue);
   }
 
   const config = parseEnvironment(process.env, { warn: (message) => console.warn(message) });
-  const dataSource = new DataSource(buildDataSourceOptions(config.database));
-  await dataSource.initialize();
+  // No Nest logger: the CLI speaks in its own lines, and errors reach the handler below.
+  const app = await NestFactory.createApplicationContext(CreateAdminModule.withConfig(config), {
+    logger: false,
+    abortOnError: false,
+  });
   try {
-    await new StartupLock(dataSource, config).runExclusive(() =>
-      dataSource.runMigrations({ transaction: 'each' }),
-    );
-    const users = new UsersService(
-      dataSource.getRepository(User),
-      dataSource.getRepository(Session),
-      dataSource,
-    );
+    const users = app.get(UsersService);
+    const userAdmin = app.get(UserAdminService);
     const existing = await users.findByEmail(email);
     if (existing) {
-      const promoted = await users.promoteToAdmin(existing);
+      const promoted = await userAdmin.promote(existing);
       console.log(
         `Promoted ${promoted.email} (${promoted.username}) to admin; roles: ${promoted.roles.join(', ')}`,
       );
       return;
     }
     const username = values.username?.trim() ?? defaultUsername(email);
-    if (!USERNAME_PATTERN.test(username)) {
-      throw new CliError(
-        `username "${username}" must be 3 to 32 characters of letters, digits, "_", "." or "-" (pass --username)`,
-      );
+    const usernameIssue = adminUsernameProblem(username);
+    if (usernameIssue) {
+      throw new CliError(`username "${username}" ${usernameIssue} (pass --username)`);
     }
     const password = await readPassword();
     const problem = passwordProblem(password, { email, username });
     if (problem) {
       throw new CliError(problem);
     }
-    const hasher = new PasswordHasher(config);
-    const created = await users
-      .create({
-        email,
-        username,
-        passwordHash: await hasher.hash(password),
-        roles: [Role.User, Role.Admin],
-      })
+    const created = await userAdmin
+      .createAdmin({ email, username, password })
       .catch((error: unknown) => {
-        throw error instanceof Error && /taken/.test(error.message)
+        throw error instanceof ConflictException
           ? new CliError(`username "${username}" is already taken (pass another --username)`)
           : error;
       });
     console.log(`Created admin ${created.email} (${created.username})`);
   } finally {
-    await dataSource.destroy();
+    await app.close();
   }
 }
 

@@ -35,7 +35,7 @@ export function registerSecurityHeaders(fastify: FastifyInstance): void {
 }
 
 /** Runs helmet once against a recording response and returns the headers it set. */
-export function helmetHeaders(): Record<string, string> {
+function helmetHeaders(): Record<string, string> {
   const headers: Record<string, string> = {};
   const recorder = {
     setHeader(name: string, value: string | number | readonly string[]): void {

@@ -1,58 +1,23 @@
-import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Global, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from './app-config';
-import { parse } from 'dotenv';
-import { existsSync, readFileSync } from 'node:fs';
-import { parseEnvironment, type RawEnvironment } from './env.validation';
-
-const APP_CONFIG_KEY = 'app';
-
-export interface AppConfigModuleOptions {
-  /** Values that win over the process environment (tests start apps with their own). */
-  overrides?: RawEnvironment;
-  /** Read `.env` from the working directory (on by default, off in tests). */
-  readEnvFile?: boolean;
-}
+import { loadAppConfig, takeConfigWarnings } from './load-app-config';
 
 /**
- * Validates the environment once, through @nestjs/config's `validate` hook, and provides the
- * typed {@link AppConfig} to the whole application.
+ * Provides the validated, typed {@link AppConfig} to the whole application. Tests replace it with
+ * `Test.createTestingModule({ imports: [AppModule] }).overrideProvider(AppConfig).useValue(...)`.
  */
 @Global()
-@Module({})
-export class AppConfigModule {
-  static forRoot(options: AppConfigModuleOptions = {}): DynamicModule {
-    const logger = new Logger('Config');
-    // Parsed here, synchronously, rather than in ConfigModule's `validate` hook: ConfigModule.forRoot
-    // is async, so its errors surface inside Nest's module scan, which logs them with a stack
-    // trace. Thrown from here, a ConfigValidationError reaches main.ts, which prints one line per key.
-    const appConfig = parseEnvironment(
-      { ...readDotEnv(options.readEnvFile !== false), ...process.env, ...options.overrides },
-      { warn: (message) => logger.warn(message) },
-    );
-    return {
-      module: AppConfigModule,
-      imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          validate: () => ({ [APP_CONFIG_KEY]: appConfig }),
-        }),
-      ],
-      providers: [
-        {
-          provide: AppConfig,
-          inject: [ConfigService],
-          useFactory: (configService: ConfigService) =>
-            configService.getOrThrow<AppConfig>(APP_CONFIG_KEY),
-        },
-      ],
-      exports: [AppConfig],
-    };
-  }
-}
+@Module({
+  providers: [{ provide: AppConfig, useFactory: loadAppConfig }],
+  exports: [AppConfig],
+})
+export class AppConfigModule implements OnModuleInit {
+  private readonly logger = new Logger('Config');
 
-/** `.env` of the working directory, under the process environment as @nestjs/config reads it. */
-function readDotEnv(enabled: boolean): RawEnvironment {
-  const file = '.env';
-  return enabled && existsSync(file) ? parse(readFileSync(file)) : {};
+  // Logged here rather than while parsing, so that they go through the app's JSON logger.
+  onModuleInit(): void {
+    for (const warning of takeConfigWarnings()) {
+      this.logger.warn(warning);
+    }
+  }
 }

@@ -8,6 +8,5 @@ import { ShutdownState } from './shutdown-state.service';
   imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
   providers: [ShutdownState, RedisHealthIndicator],
-  exports: [ShutdownState],
 })
 export class HealthModule {}

@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { closeRedisClient } from '../redis/close-redis-client';
 
 const PING_TIMEOUT_MS = 3000;
 
@@ -49,14 +50,8 @@ export class RedisHealthIndicator implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.client) {
-      return;
-    }
-    if (this.client.status === 'ready') {
-      await this.client.quit().catch(() => this.client?.disconnect());
-    } else {
-      // Not connected (Redis down): QUIT would wait for a connection that may never come.
-      this.client.disconnect();
+    if (this.client) {
+      await closeRedisClient(this.client);
     }
   }
 }

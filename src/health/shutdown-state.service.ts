@@ -8,7 +8,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 
 /** How long requests in flight may take to finish once shutdown starts. */
-export const DRAIN_TIMEOUT_MS = 10_000;
+const DRAIN_TIMEOUT_MS = 10_000;
 const IDLE_SWEEP_MS = 100;
 
 /**

@@ -7,7 +7,7 @@ import type { AppConfig } from '../config/app-config';
 const REDACTED = '[Redacted]';
 
 /** Body and query fields that carry secrets, wherever they might end up in a log record. */
-export const SECRET_FIELDS = [
+const SECRET_FIELDS = [
   'password',
   'currentPassword',
   'newPassword',
@@ -67,7 +67,7 @@ export interface SerializedRequest {
 }
 
 /** Credentials in a query string are ignored by the API but would still reach the log line. */
-export function redactQuery(url: string): string {
+function redactQuery(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart < 0) {
     return url;

@@ -1,13 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Session } from '../sessions/session.entity';
+import { SessionsModule } from '../sessions/sessions.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 /** Global so that any feature service can count its events without importing this module. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Session])],
+  imports: [SessionsModule],
   controllers: [MetricsController],
   providers: [MetricsService],
   exports: [MetricsService],

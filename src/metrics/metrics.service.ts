@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { IsNull, MoreThan, Repository } from 'typeorm';
-import { Session } from '../sessions/session.entity';
+import { SessionsService } from '../sessions/sessions.service';
 
 export type LoginOutcome = 'success' | 'invalid_credentials' | 'disabled';
 
 /** Label for requests that matched no route, so scanners cannot mint one series per URL. */
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * The application's Prometheus metrics. Each app instance owns its registry (not prom-client's
@@ -45,13 +43,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@InjectRepository(Session) sessions: Repository<Session>) {
+  constructor(sessions: SessionsService) {
     new Gauge({
       name: 'auth_active_sessions',
       help: 'Sessions neither revoked nor expired, across all instances (read at scrape time)',
       registers: [this.registry],
       async collect() {
-        this.set(await sessions.countBy({ revokedAt: IsNull(), expiresAt: MoreThan(new Date()) }));
+        this.set(await sessions.countLive());
       },
     });
     collectDefaultMetrics({ register: this.registry });

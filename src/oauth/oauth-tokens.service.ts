@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TokenService } from '../auth/token.service';
+import { ActiveUserLookup } from '../sessions/active-user.lookup';
 import { SessionsService } from '../sessions/sessions.service';
 import { IntrospectionResponseDto } from './dto/introspection-response.dto';
 
@@ -9,6 +10,7 @@ export class OAuthTokensService {
   constructor(
     private readonly tokens: TokenService,
     private readonly sessions: SessionsService,
+    private readonly activeUsers: ActiveUserLookup,
   ) {}
 
   /**
@@ -31,7 +33,7 @@ export class OAuthTokensService {
     if (claims === null) {
       return IntrospectionResponseDto.inactive();
     }
-    const user = await this.sessions.loadActiveUser(claims.sub, claims.sid);
+    const user = await this.activeUsers.load(claims.sub, claims.sid);
     return user === null
       ? IntrospectionResponseDto.inactive()
       : IntrospectionResponseDto.of(claims);

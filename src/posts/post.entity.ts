@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { BeforeInsert, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import {
-  BeforeInsert,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+  CreatedAtColumn,
+  UpdatedAtColumn,
+  UuidColumn,
+  UuidPrimaryColumn,
+} from '../database/column-types';
 import { User } from '../users/user.entity';
 
 export const POST_TITLE_MAX_LENGTH = 200;
@@ -21,7 +16,7 @@ export const POST_CONTENT_MAX_LENGTH = 10_000;
 @Index('IDX_posts_created_at', { synchronize: false })
 @Entity({ name: 'posts' })
 export class Post {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   id!: string;
 
   @Column({ type: 'varchar', length: POST_TITLE_MAX_LENGTH })
@@ -31,7 +26,7 @@ export class Post {
   content!: string;
 
   @Index('IDX_posts_author_id')
-  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidColumn()
   authorId!: string;
 
   // Declared so that the schema diff (migration:generate) sees the migration's foreign key.
@@ -39,10 +34,10 @@ export class Post {
   @JoinColumn({ name: 'authorId', foreignKeyConstraintName: 'FK_posts_author_id' })
   author?: User;
 
-  @CreateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
+  @UpdatedAtColumn()
   updatedAt!: Date;
 
   @BeforeInsert()

@@ -4,7 +4,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
 import { consumeOrRefuse, RateLimiterFactory } from './rate-limiter.factory';
 
-export const TOO_MANY_LOGINS = 'Too many failed login attempts; try again later';
+const TOO_MANY_LOGINS = 'Too many failed login attempts; try again later';
 
 /**
  * Failed logins per account and per client address (LOGIN_MAX_ATTEMPTS in LOGIN_WINDOW).

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 import { AuthRateLimitService } from './auth-rate-limit.service';
 import { LoginAttemptsService } from './login-attempts.service';
 import { RateLimiterFactory } from './rate-limiter.factory';
 
+// AuthRateLimitGuard is no provider here: @AuthRateLimit() makes Nest build it in the module of
+// the controller that uses it, from the exported service that holds the counter.
 @Module({
-  providers: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService, AuthRateLimitGuard],
-  exports: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService, AuthRateLimitGuard],
+  providers: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService],
+  exports: [LoginAttemptsService, AuthRateLimitService],
 })
 export class RateLimitModule {}

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { closeRedisClient } from './close-redis-client';
 
 /**
  * The app's one Redis connection when REDIS_URL is set (`client` is null otherwise), shared by
@@ -27,19 +28,8 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const client = this.client;
-    if (!client || client.status === 'end') {
-      return;
+    if (this.client) {
+      await closeRedisClient(this.client);
     }
-    if (client.status !== 'ready') {
-      // Redis is down or still connecting: QUIT would wait for a connection that may never come.
-      client.disconnect();
-      return;
-    }
-    // quit() resolves on Redis's reply; the socket closes a moment later. Waiting for 'end'
-    // means nothing of this app still holds the connection once close() has resolved.
-    const ended = new Promise((resolve) => client.once('end', resolve));
-    await client.quit().catch(() => client.disconnect());
-    await ended;
   }
 }

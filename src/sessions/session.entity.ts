@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TimestampColumn, UuidColumn, UuidPrimaryColumn } from '../database/column-types';
 import { User } from '../users/user.entity';
 
 /**
@@ -8,11 +8,11 @@ import { User } from '../users/user.entity';
  */
 @Entity({ name: 'sessions' })
 export class Session {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   id!: string;
 
   @Index('IDX_sessions_user_id')
-  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidColumn()
   userId!: string;
 
   // Declared so that the schema diff (migration:generate) sees the migration's foreign key;
@@ -25,17 +25,17 @@ export class Session {
   @Column({ type: 'varchar', length: 64 })
   refreshTokenHash!: string;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   createdAt!: Date;
 
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   lastUsedAt!: Date;
 
   @Index('IDX_sessions_expires_at')
-  @Column({ type: TIMESTAMP_COLUMN })
+  @TimestampColumn()
   expiresAt!: Date;
 
-  @Column({ type: TIMESTAMP_COLUMN, nullable: true })
+  @TimestampColumn({ nullable: true })
   revokedAt!: Date | null;
 
   @Column({ type: 'varchar', length: 512, nullable: true })

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { User } from '../users/user.entity';
+import { ActiveUserLookup } from './active-user.lookup';
 import { Session } from './session.entity';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Session, SpentRefreshToken, User])],
+  imports: [TypeOrmModule.forFeature([Session, SpentRefreshToken])],
   controllers: [SessionsController],
-  providers: [SessionsService],
-  exports: [SessionsService],
+  providers: [SessionsService, ActiveUserLookup],
+  exports: [SessionsService, ActiveUserLookup],
 })
 export class SessionsModule {}

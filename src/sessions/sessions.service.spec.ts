@@ -1,8 +1,18 @@
-import { Logger } from '@nestjs/common';
-import type { Repository } from 'typeorm';
+import { Logger, type DynamicModule } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import type { User } from '../users/user.entity';
-import type { Session } from './session.entity';
+import { buildDataSourceOptions } from '../database/data-source-options';
+import { Role } from '../users/role.enum';
+import { User } from '../users/user.entity';
+import type { ActiveUserLookup } from './active-user.lookup';
+import { Session } from './session.entity';
+import { SessionsModule } from './sessions.module';
 import { PURGE_GRACE_MS, PURGE_INTERVAL_MS, SessionsService } from './sessions.service';
 import type { SpentRefreshToken } from './spent-refresh-token.entity';
 
@@ -22,11 +32,7 @@ function build(deleteImpl: () => Promise<{ affected?: number }>) {
   const service = new SessionsService(
     sessions as unknown as Repository<Session>,
     {} as Repository<SpentRefreshToken>,
-    // The constructor prepares the per-request query from the users table's metadata.
-    {
-      manager: { connection: { options: { type: 'better-sqlite3' } } },
-      metadata: { columns: [] },
-    } as unknown as Repository<User>,
+    {} as ActiveUserLookup,
     config,
   );
   return { service, sessions };
@@ -95,6 +101,122 @@ describe(SessionsService.name, () => {
       expect(criteria).toHaveLength(2);
       expect(criteria[0].expiresAt?.value.getTime()).toBe(cutoff);
       expect(criteria[1].revokedAt?.value.getTime()).toBe(cutoff);
+    });
+  });
+});
+
+/**
+ * The doors other modules use, on a real SQLite database with the migrations applied. TypeORM
+ * gives SQLite one connection, on which any statement joins an open transaction; the caller's
+ * transaction therefore runs on a second connection to the same file, as a pooled PostgreSQL
+ * connection would, so that a revoke ignoring the caller's manager would commit on its own.
+ */
+describe(`${SessionsService.name} doors`, () => {
+  let directory: string;
+  let moduleRef: TestingModule;
+  let dataSource: DataSource;
+  let caller: DataSource;
+  let service: SessionsService;
+
+  const configModule: DynamicModule = {
+    module: class TestConfigModule {},
+    global: true,
+    providers: [
+      {
+        provide: AppConfig,
+        useValue: AppConfig.from({
+          jwt: { refreshTtlSeconds: 3600 },
+        } as unknown as Omit<AppConfig, 'isProduction'>),
+      },
+    ],
+    exports: [AppConfig],
+  };
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'sessions-doors-'));
+    const options = buildDataSourceOptions({ kind: 'sqlite', path: join(directory, 'db.sqlite') });
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        configModule,
+        TypeOrmModule.forRoot({ ...options, migrationsRun: true }),
+        SessionsModule,
+      ],
+    }).compile();
+    dataSource = moduleRef.get(DataSource);
+    service = moduleRef.get(SessionsService);
+    caller = await new DataSource(options).initialize();
+  });
+
+  afterAll(async () => {
+    await caller.destroy();
+    await moduleRef.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  async function userWithSessions(count: number): Promise<string> {
+    const user = await dataSource.getRepository(User).save({
+      id: randomUUID(),
+      email: `${randomUUID()}@example.com`,
+      username: `u${randomUUID().slice(0, 8)}`,
+      fullName: null,
+      passwordHash: 'not-a-real-hash',
+      isActive: true,
+      roles: [Role.User],
+    });
+    for (let index = 0; index < count; index++) {
+      await service.open(user.id, CLIENT);
+    }
+    return user.id;
+  }
+
+  describe('revokeAllForUser', () => {
+    it("leaves the sessions live when the caller's transaction rolls back", async () => {
+      const userId = await userWithSessions(2);
+
+      const work = caller.transaction(async (manager) => {
+        await service.revokeAllForUser(userId, manager);
+        throw new Error('the caller changed its mind');
+      });
+
+      await expect(work).rejects.toThrow('the caller changed its mind');
+      expect(await service.listLive(userId)).toHaveLength(2);
+    });
+
+    it("ends every session of the user, and only theirs, when the caller's transaction commits", async () => {
+      const userId = await userWithSessions(2);
+      const otherId = await userWithSessions(1);
+
+      await caller.transaction((manager) => service.revokeAllForUser(userId, manager));
+
+      expect(await service.listLive(userId)).toEqual([]);
+      expect(await service.listLive(otherId)).toHaveLength(1);
+      const revoked = await dataSource.getRepository(Session).findBy({ userId });
+      expect(revoked.map((session) => session.revokedAt)).toEqual([
+        expect.any(Date),
+        expect.any(Date),
+      ]);
+    });
+
+    it('ends the sessions at once without a transaction', async () => {
+      const userId = await userWithSessions(1);
+
+      await service.revokeAllForUser(userId);
+
+      expect(await service.listLive(userId)).toEqual([]);
+    });
+  });
+
+  describe('countLive', () => {
+    it('counts the sessions neither revoked nor expired', async () => {
+      const before = await service.countLive();
+      const userId = await userWithSessions(3);
+      const [revoked, expired] = await service.listLive(userId);
+      await service.revoke(revoked.id);
+      await dataSource
+        .getRepository(Session)
+        .update({ id: expired.id }, { expiresAt: new Date(Date.now() - 1000) });
+
+      expect(await service.countLive()).toBe(before + 1);
     });
   });
 });

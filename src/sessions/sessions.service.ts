@@ -1,19 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, LessThan, MoreThan, Not, Repository } from 'typeorm';
+import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
 import { isUniqueViolation } from '../database/database-errors';
-import { User } from '../users/user.entity';
-import { createActiveUserLoader, type ActiveUserLoader } from './active-user-query';
+import type { User } from '../users/user.entity';
+import { ActiveUserLookup } from './active-user.lookup';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
-
-export interface ClientInfo {
-  ip: string | null;
-  userAgent: string | null;
-}
 
 export interface IssuedSession {
   session: Session;
@@ -41,13 +37,9 @@ export class SessionsService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(SpentRefreshToken)
     private readonly spentTokens: Repository<SpentRefreshToken>,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly activeUsers: ActiveUserLookup,
     private readonly config: AppConfig,
-  ) {
-    this.loadUserOfLiveSession = createActiveUserLoader(users.manager.connection, users.metadata);
-  }
-
-  private readonly loadUserOfLiveSession: ActiveUserLoader;
+  ) {}
 
   async open(userId: string, client: ClientInfo): Promise<IssuedSession> {
     const now = new Date();
@@ -61,23 +53,11 @@ export class SessionsService {
       expiresAt: this.refreshExpiry(now),
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
-      ip: client.ip?.slice(0, 64) ?? null,
+      ip: client.ip.slice(0, 64),
     });
     await this.sessions.insert(session);
     await this.purgeIfDue(now);
     return { session, refreshToken };
-  }
-
-  /**
-   * The per-request check: the user of a live session, active, in one query. Revocation,
-   * disabling and deletion therefore refuse a token from the very next request.
-   *
-   * Hand-written SQL on purpose: this runs on every authenticated request, and TypeORM's query
-   * builder spent more time building and mapping the query than the database spent answering it
-   * (bench/README.md, steps 1 and 6; active-user-query.ts).
-   */
-  loadActiveUser(userId: string, sessionId: string): Promise<User | null> {
-    return this.loadUserOfLiveSession(sessionId, userId);
   }
 
   /**
@@ -100,10 +80,10 @@ export class SessionsService {
     if (session.revokedAt !== null || session.expiresAt <= now) {
       return { outcome: 'invalid' };
     }
-    // Checked before the token is spent: a disabled user's token stays usable should an admin
-    // enable the account again, and a deleted user's sessions are already gone (cascade).
-    const user = await this.users.findOneBy({ id: session.userId });
-    if (!user?.isActive) {
+    // The per-request check, made before the token is spent: a disabled user's token stays
+    // usable should an admin enable the account again; a deleted user's sessions are gone.
+    const user = await this.activeUsers.load(session.userId, session.id);
+    if (!user) {
       return { outcome: 'invalid' };
     }
     try {
@@ -158,6 +138,18 @@ export class SessionsService {
     return result.affected === 1;
   }
 
+  /**
+   * Ends all of the user's sessions. `manager` runs it inside the caller's transaction, so that
+   * it commits or rolls back with the caller's own writes (the admin disabling the user).
+   */
+  async revokeAllForUser(userId: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.sessions.manager).update(
+      Session,
+      { userId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+
   /** Ends every session of the user but one (the password change keeps the caller's). */
   async revokeAllExcept(userId: string, keepSessionId: string): Promise<void> {
     await this.sessions.update(
@@ -185,6 +177,11 @@ export class SessionsService {
         { revokedAt: new Date() },
       );
     }
+  }
+
+  /** Sessions neither revoked nor expired, of all users (the metrics gauge). */
+  countLive(): Promise<number> {
+    return this.sessions.countBy({ revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   /**

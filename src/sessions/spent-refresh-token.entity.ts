@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { UUID_COLUMN } from '../database/column-types';
+import { Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { UuidColumn } from '../database/column-types';
 import { Session } from './session.entity';
 
 /** The hash of a refresh token that was already exchanged: presenting it again ends its session. */
@@ -9,7 +9,7 @@ export class SpentRefreshToken {
   tokenHash!: string;
 
   @Index('IDX_spent_refresh_tokens_session_id')
-  @Column({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidColumn()
   sessionId!: string;
 
   // Declared so that the schema diff (migration:generate) sees the migration's foreign key.

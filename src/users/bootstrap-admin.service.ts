@@ -1,22 +1,35 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { isEmail } from 'class-validator';
 import { AppConfig, type BootstrapAdminSettings } from '../config/app-config';
 import { ConfigValidationError } from '../config/config-validation.error';
 import { StartupLock } from '../database/startup-lock';
-import { PasswordHasher } from './password-hasher.service';
-import { Role } from './role.enum';
+import { UserAdminService } from './user-admin.service';
 import { UsersService } from './users.service';
 import { passwordProblem } from './validation/password-policy';
 import { USERNAME_PATTERN } from './validation/is-username.decorator';
 
+/** Why `email` cannot be an admin's address, or null. The create-admin CLI checks with it too. */
+export function adminEmailProblem(email: string): string | null {
+  return isEmail(email) && email.length <= 254 ? null : `"${email}" is not a valid email address`;
+}
+
+/** Why `username` cannot be an admin's username, or null. */
+export function adminUsernameProblem(username: string): string | null {
+  return USERNAME_PATTERN.test(username)
+    ? null
+    : 'must be 3 to 32 characters of letters, digits, "_", "." or "-"';
+}
+
 /** The settings' problems, one line per key, as the configuration reports them. */
-export function bootstrapAdminProblems(admin: BootstrapAdminSettings): string[] {
+function bootstrapAdminProblems(admin: BootstrapAdminSettings): string[] {
   const problems: string[] = [];
-  if (!isEmail(admin.email) || admin.email.length > 254) {
-    problems.push(`ADMIN_EMAIL: "${admin.email}" is not a valid email address`);
+  const emailIssue = adminEmailProblem(admin.email);
+  if (emailIssue) {
+    problems.push(`ADMIN_EMAIL: ${emailIssue}`);
   }
-  if (!USERNAME_PATTERN.test(admin.username)) {
-    problems.push('ADMIN_USERNAME: must be 3 to 32 characters of letters, digits, "_", "." or "-"');
+  const usernameIssue = adminUsernameProblem(admin.username);
+  if (usernameIssue) {
+    problems.push(`ADMIN_USERNAME: ${usernameIssue}`);
   }
   const passwordIssue = passwordProblem(admin.password, admin);
   if (passwordIssue) {
@@ -38,7 +51,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly users: UsersService,
-    private readonly passwords: PasswordHasher,
+    private readonly userAdmin: UserAdminService,
     private readonly startupLock: StartupLock,
   ) {}
 
@@ -64,17 +77,17 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       }
       return;
     }
-    if (await this.users.findByEmailOrUsername(admin.username)) {
-      throw new ConfigValidationError([
-        `ADMIN_USERNAME: "${admin.username}" is already taken by another account; choose another`,
-      ]);
+    try {
+      await this.userAdmin.createAdmin(admin);
+    } catch (error) {
+      // The email is free (looked up above, under the lock), so the clash is the username.
+      if (error instanceof ConflictException) {
+        throw new ConfigValidationError([
+          `ADMIN_USERNAME: "${admin.username}" is already taken by another account; choose another`,
+        ]);
+      }
+      throw error;
     }
-    await this.users.create({
-      email: admin.email,
-      username: admin.username,
-      passwordHash: await this.passwords.hash(admin.password),
-      roles: [Role.User, Role.Admin],
-    });
     this.logger.log(`Created the bootstrap admin ${admin.email}`);
   }
 }

@@ -1,14 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BeforeInsert,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  PrimaryColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import { TIMESTAMP_COLUMN, UUID_COLUMN } from '../database/column-types';
+import { BeforeInsert, Column, Entity, Index } from 'typeorm';
+import { CreatedAtColumn, UpdatedAtColumn, UuidPrimaryColumn } from '../database/column-types';
 import { Role } from './role.enum';
 
 // Case-insensitive unique indexes on lower(email) and lower(username) live in the migration;
@@ -18,7 +10,7 @@ import { Role } from './role.enum';
 @Index('IDX_users_created_at', { synchronize: false })
 @Entity({ name: 'users' })
 export class User {
-  @PrimaryColumn({ type: UUID_COLUMN, length: UUID_COLUMN === 'varchar' ? 36 : undefined })
+  @UuidPrimaryColumn()
   id!: string;
 
   @Column({ type: 'varchar', length: 254 })
@@ -41,10 +33,10 @@ export class User {
   @Column({ type: 'simple-array' })
   roles!: Role[];
 
-  @CreateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({ type: TIMESTAMP_COLUMN, default: () => 'CURRENT_TIMESTAMP' })
+  @UpdatedAtColumn()
   updatedAt!: Date;
 
   @BeforeInsert()

@@ -24,6 +24,7 @@ import { paginated, PaginatedDto, type Paginated } from '../common/dto/paginated
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { ListUsersQueryDto } from './dto/list-users.query.dto';
 import { UserResponseDto } from './dto/user-response.dto';
+import { UserAdminService } from './user-admin.service';
 import { UsersService } from './users.service';
 
 /** Admin user management. `/users/me` (MeController) wins over `/users/:id`: static routes first. */
@@ -31,14 +32,17 @@ import { UsersService } from './users.service';
 @Roles('admin')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly usersService: UsersService) {}
+  constructor(
+    private readonly usersService: UsersService,
+    private readonly userAdmin: UserAdminService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List users, oldest first (admin)' })
   @ApiOkResponse({ type: PaginatedDto(UserResponseDto) })
   @ApiBadRequestResponse({ description: 'Invalid page, limit or search' })
   async list(@Query() query: ListUsersQueryDto): Promise<Paginated<UserResponseDto>> {
-    const [users, total] = await this.usersService.list(query);
+    const [users, total] = await this.userAdmin.list(query);
     return paginated(
       users.map((user) => UserResponseDto.from(user)),
       total,
@@ -69,7 +73,7 @@ export class UsersController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: AdminUpdateUserDto,
   ): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.usersService.updateByAdmin(id, dto));
+    return UserResponseDto.from(await this.userAdmin.update(id, dto));
   }
 
   @Delete(':id')
@@ -80,6 +84,6 @@ export class UsersController {
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'The user is the last active admin' })
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.usersService.deleteByAdmin(id);
+    await this.userAdmin.delete(id);
   }
 }

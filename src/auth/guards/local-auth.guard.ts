@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../../api-prefix';
 import { AuthRateLimitService } from '../../rate-limit/auth-rate-limit.service';
 import type { User } from '../../users/user.entity';
+import { INVALID_CREDENTIALS } from '../invalid-credentials';
 import { parseTokenRequest } from '../login-body';
 
 /** The refresh route's AUTH_RATE_LIMIT counter, which the refresh grant shares. */
@@ -45,7 +46,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
     }
     if (!user) {
       // passport-local's own failure: a missing username or password.
-      throw new UnauthorizedException('Incorrect username or password');
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     return user;
   }

@@ -3,38 +3,42 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
-import { SessionsService } from '../../sessions/sessions.service';
+import { ActiveUserLookup } from '../../sessions/active-user.lookup';
 import type { User } from '../../users/user.entity';
 import { hasAccessTokenClaims } from '../access-token-claims';
 import { extractBearerToken } from '../bearer-token';
-import { ACCESS_TOKEN_ALGORITHM, createSigningKey } from '../signing-key';
+import { SigningKeys } from '../signing-keys';
 import type { AuthenticatedRequest } from '../types/authenticated-request.type';
-import type { AccessTokenClaims } from '../types/jwt-payload.type';
-import { VerifiedTokenCache } from '../verified-token-cache';
-import { cacheVerifiedTokens } from './cached-jwt-verifier';
+
+type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 
 /**
- * Verifies the access token (HS256 only, iss, aud, exp), then loads the session and its user in
- * one query and refuses revoked sessions and unknown or disabled users. No side effects.
- *
- * A token whose signature and claims were checked once is remembered until it expires
- * (VerifiedTokenCache); the session and the user are still read on every request.
+ * Verifies the access token (the configured algorithm only, iss, aud, exp; with RS256/ES256 the
+ * key is the one the header's `kid` names, and an unknown kid is refused; a token verified before
+ * is answered from the cache AuthModule installs for each key), then loads the session and its
+ * user in one query and refuses revoked sessions and unknown or disabled users. No side effects.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  private readonly checkedPayloads = new WeakSet<object>();
-
   constructor(
     config: AppConfig,
-    private readonly sessions: SessionsService,
+    keys: SigningKeys,
+    private readonly activeUsers: ActiveUserLookup,
   ) {
-    const key = createSigningKey(config);
-    cacheVerifiedTokens(key, new VerifiedTokenCache());
     super({
       jwtFromRequest: (request: FastifyRequest) => extractBearerToken(request.headers),
-      // jsonwebtoken accepts a KeyObject; the type definitions only know strings and Buffers.
-      secretOrKey: key as unknown as Buffer,
-      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      secretOrKeyProvider: (_request: FastifyRequest, token: string, done: KeyCallback) => {
+        const key = keys.verificationKeyFor(token);
+        // jsonwebtoken accepts a KeyObject; the type definitions only know strings and Buffers.
+        // The very same KeyObject per kid, so the verified-token cache finds its entries.
+        done(
+          key === undefined ? new Error('no key for this token') : null,
+          key as unknown as Buffer,
+        );
+      },
+      // passport-jwt hands this list to jsonwebtoken: a token in any other algorithm (none, or
+      // HS256 made with a public key as the secret) fails before its signature is looked at.
+      algorithms: [keys.algorithm],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ignoreExpiration: false,
@@ -43,29 +47,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(request: AuthenticatedRequest, payload: unknown): Promise<User | false> {
-    if (!this.hasCheckedClaims(payload)) {
+    if (!hasAccessTokenClaims(payload)) {
       return false;
     }
-    const user = await this.sessions.loadActiveUser(payload.sub, payload.sid);
+    const user = await this.activeUsers.load(payload.sub, payload.sid);
     if (!user) {
       return false;
     }
     request.accessToken = payload;
     return user;
-  }
-
-  /**
-   * hasAccessTokenClaims, once per payload object: a remembered token hands the same frozen
-   * payload to every request that presents it.
-   */
-  private hasCheckedClaims(payload: unknown): payload is AccessTokenClaims {
-    if (typeof payload === 'object' && payload !== null && this.checkedPayloads.has(payload)) {
-      return true;
-    }
-    if (!hasAccessTokenClaims(payload)) {
-      return false;
-    }
-    this.checkedPayloads.add(payload);
-    return true;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
+import { clientInfoOf } from '../../common/client-info';
 import type { User } from '../../users/user.entity';
 import { AuthService } from '../auth.service';
 
@@ -13,6 +14,6 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   }
 
   validate(request: FastifyRequest, username: string, password: string): Promise<User> {
-    return this.authService.validateCredentials(username, password, request);
+    return this.authService.validateCredentials(username, password, clientInfoOf(request));
   }
 }

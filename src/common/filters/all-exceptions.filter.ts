@@ -76,7 +76,7 @@ function httpExceptionBody(exception: HttpException): ErrorBody {
 }
 
 /** Errors thrown by the HTTP layer itself (body too large, malformed JSON) carry a 4xx status. */
-export function clientErrorOf(exception: unknown): ErrorBody | undefined {
+function clientErrorOf(exception: unknown): ErrorBody | undefined {
   if (typeof exception !== 'object' || exception === null) {
     return undefined;
   }
@@ -88,6 +88,6 @@ export function clientErrorOf(exception: unknown): ErrorBody | undefined {
 }
 
 /** RFC 6750 §3: say `invalid_token` only when a bearer token was actually presented. */
-export function wwwAuthenticate(request: FastifyRequest): string {
+function wwwAuthenticate(request: FastifyRequest): string {
   return presentedBearerToken(request.headers) ? 'Bearer error="invalid_token"' : 'Bearer';
 }

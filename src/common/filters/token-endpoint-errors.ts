@@ -2,14 +2,13 @@ import { HttpStatus } from '@nestjs/common';
 import { isCodedError, type ErrorBody } from './error-body';
 
 /**
- * RFC 6749 §5.2 codes for the statuses the token endpoints answer with. A 401 or 403 there is
- * always about the grant (wrong credentials, a bad, expired or spent refresh token, a disabled
- * account): the client itself is never authenticated. 429 and 5xx keep Nest's text.
+ * RFC 6749 §5.2 codes for the statuses of §5.2 the token endpoints answer with. A 401 or 403
+ * there is always about the grant (wrong credentials, a bad, expired or spent refresh token, a
+ * disabled account): the client itself is never authenticated. Statuses outside §5.2 (413, 415,
+ * 429, 5xx) keep Nest's text.
  */
 const OAUTH_CODES: Partial<Record<number, string>> = {
   [HttpStatus.BAD_REQUEST]: 'invalid_request',
-  [HttpStatus.PAYLOAD_TOO_LARGE]: 'invalid_request',
-  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'invalid_request',
   [HttpStatus.UNAUTHORIZED]: 'invalid_grant',
   [HttpStatus.FORBIDDEN]: 'invalid_grant',
 };

@@ -7,7 +7,7 @@ import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES } from './is-password.decorator'
  * that survives an online attack throttled by the login limits. Below it are the common
  * passwords, keyboard walks, repeats, and dictionary words with a year or a digit appended.
  */
-export const MIN_PASSWORD_SCORE = 2;
+const MIN_PASSWORD_SCORE = 2;
 /** Shorter identifiers (a two-letter email local part) would refuse half of all passwords. */
 const MIN_PERSONAL_INPUT_LENGTH = 3;
 

@@ -1,0 +1,203 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { containsPattern, type PaginationQueryDto } from '../common/dto/pagination-query.dto';
+import { isUniqueViolation } from '../database/database-errors';
+import { SessionsService } from '../sessions/sessions.service';
+import { PasswordHasher } from './password-hasher.service';
+import { Role } from './role.enum';
+import { userSearchCondition } from './user-search';
+import { User } from './user.entity';
+import { USERNAME_TAKEN_MESSAGE, UsersService } from './users.service';
+
+/** What an admin may change on any account (`PATCH /users/:id`). */
+export interface AdminUserChanges {
+  isActive?: boolean;
+  roles?: Role[];
+  fullName?: string | null;
+  username?: string;
+}
+
+export interface NewAdmin {
+  email: string;
+  username: string;
+  password: string;
+}
+
+export const LAST_ADMIN_MESSAGE =
+  'This change would leave no active admin: promote or enable another admin first';
+
+// Any fixed 64-bit number, distinct from the start-up lock's.
+const POSTGRES_ADMIN_CHANGE_LOCK_KEY = 7_345_120_982;
+
+/** SQL true when the row `alias` is an active admin. Roles are stored as "user,admin". */
+const activeAdmin = (alias: string): string =>
+  `(${alias}."isActive" = :active AND (',' || ${alias}."roles" || ',') LIKE '%,admin,%')`;
+
+/**
+ * The condition a change that may remove an admin carries: the target row is not an active admin
+ * now, or another active admin remains. Checked by the database inside the UPDATE/DELETE itself.
+ */
+const LEAVES_AN_ACTIVE_ADMIN =
+  `(NOT ${activeAdmin('"users"')} OR EXISTS (SELECT 1 FROM "users" "other" ` +
+  `WHERE "other"."id" <> :id AND ${activeAdmin('"other"')}))`;
+
+/**
+ * The admin's rulebook (the `/users` routes and the create-admin CLI): list, change, delete and
+ * promote accounts, never leaving the application without an active admin.
+ */
+@Injectable()
+export class UserAdminService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly usersService: UsersService,
+    private readonly passwords: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * One page of users, oldest first; the id breaks ties between equal timestamps so that pages
+   * never overlap or skip a user.
+   */
+  list(query: PaginationQueryDto): Promise<[User[], number]> {
+    const builder = this.users
+      .createQueryBuilder('user')
+      .orderBy('user.createdAt', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit);
+    if (query.search) {
+      builder.where(
+        userSearchCondition(
+          (name) => `user.${name}`,
+          ':pattern',
+          this.dataSource.options.type === 'postgres',
+        ),
+        {
+          pattern: containsPattern(query.search),
+        },
+      );
+    }
+    return builder.getManyAndCount();
+  }
+
+  /**
+   * An admin's change to an account. Refused with 409 when it would disable or demote the last
+   * active admin; disabling also ends the user's sessions, so re-enabling means a new login.
+   */
+  async update(id: string, changes: AdminUserChanges): Promise<User> {
+    const values: Partial<User> = {};
+    if (changes.isActive !== undefined) {
+      values.isActive = changes.isActive;
+    }
+    if (changes.roles !== undefined) {
+      values.roles = changes.roles;
+    }
+    if (changes.fullName !== undefined) {
+      values.fullName = changes.fullName;
+    }
+    if (changes.username !== undefined) {
+      values.username = changes.username;
+    }
+    if (Object.keys(values).length === 0) {
+      return this.usersService.getById(id);
+    }
+    const mayRemoveAdmin =
+      changes.isActive === false ||
+      (changes.roles !== undefined && !changes.roles.includes(Role.Admin));
+    let updated: boolean;
+    try {
+      updated = await this.withAdminChangeLock(mayRemoveAdmin, async (manager) => {
+        const update = manager
+          .createQueryBuilder()
+          .update(User)
+          .set(values)
+          .where('"users"."id" = :id', { id, active: true });
+        if (mayRemoveAdmin) {
+          update.andWhere(LEAVES_AN_ACTIVE_ADMIN);
+        }
+        const { affected } = await update.execute();
+        if (!affected) {
+          return false;
+        }
+        if (changes.isActive === false) {
+          await this.sessions.revokeAllForUser(id, manager);
+        }
+        return true;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(USERNAME_TAKEN_MESSAGE);
+      }
+      throw error;
+    }
+    if (!updated) {
+      await this.throwNotFoundOrLastAdmin(id);
+    }
+    return this.usersService.getById(id);
+  }
+
+  /** Deletes the account; its sessions (and anything else it owns) go with it by foreign key. */
+  async delete(id: string): Promise<void> {
+    const affected = await this.withAdminChangeLock(true, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(User)
+        .where('"users"."id" = :id', { id, active: true })
+        .andWhere(LEAVES_AN_ACTIVE_ADMIN)
+        .execute();
+      return result.affected ?? 0;
+    });
+    if (affected === 0) {
+      await this.throwNotFoundOrLastAdmin(id);
+    }
+  }
+
+  /**
+   * Creates an active admin (the bootstrap admin, the CLI's). The caller has checked the email,
+   * username and password; a taken email or username is a ConflictException, as for anyone.
+   */
+  async createAdmin(account: NewAdmin): Promise<User> {
+    return this.usersService.create({
+      email: account.email,
+      username: account.username,
+      passwordHash: await this.passwords.hash(account.password),
+      roles: [Role.User, Role.Admin],
+    });
+  }
+
+  /** Makes a user an active admin, keeping their other roles. */
+  async promote(user: User): Promise<User> {
+    const roles = user.roles.includes(Role.Admin) ? user.roles : [...user.roles, Role.Admin];
+    await this.users.update({ id: user.id }, { roles, isActive: true });
+    return this.usersService.getById(user.id);
+  }
+
+  private async throwNotFoundOrLastAdmin(id: string): Promise<never> {
+    if (await this.users.existsBy({ id })) {
+      throw new ConflictException(LAST_ADMIN_MESSAGE);
+    }
+    throw new NotFoundException('User not found');
+  }
+
+  /**
+   * The conditional statement alone is atomic on SQLite, which runs one writer at a time. Under
+   * PostgreSQL's READ COMMITTED two admins demoting each other at once would each still see the
+   * other as active (write skew), so such changes first take a transaction-scoped advisory lock;
+   * the user's row and the end of their sessions then commit together.
+   */
+  private async withAdminChangeLock<T>(
+    needed: boolean,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    if (!needed || this.dataSource.options.type !== 'postgres') {
+      return work(this.dataSource.manager);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [POSTGRES_ADMIN_CHANGE_LOCK_KEY]);
+      return work(manager);
+    });
+  }
+}
