@@ -77,10 +77,11 @@ describe(setupSwagger.name, () => {
     const tokenResponse = page.waitForResponse((response) =>
       response.url().endsWith('/api/v1/auth/login'),
     );
-    await dialog.locator('.auth-btn-wrapper button.authorize').click();
+    // The dialog also lists the introspection endpoint's bearer scheme: use the OAuth2 one's button.
+    await dialog.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click();
     expect((await tokenResponse).status()).toBe(200);
     await dialog.locator('h6', { hasText: 'Authorized' }).waitFor();
-    await dialog.locator('button.btn-done').click();
+    await dialog.locator('button.btn-done').first().click();
     await dialog.waitFor({ state: 'detached' });
 
     // GET /users/me: expand, Try it out, Execute.
