@@ -276,6 +276,34 @@ describe(SecurityEventsController.name, () => {
       );
     });
 
+    it('revocation (RFC 7009): logout via revocation, once per session ended, none for unknown tokens', async () => {
+      const { testUser, tokens } = await signedIn();
+      const other = await login(testApp, testUser);
+      const revoke = (token: string) =>
+        testApp.http().post('/api/v1/auth/revoke').type('form').send({ token }).expect(200);
+
+      await revoke(tokens.refresh_token);
+      await revoke(tokens.refresh_token);
+      await revoke(other.access_token);
+      await revoke('not-a-token-at-all');
+      const events = await everyEventOf(testUser.user.id);
+
+      expect(await typesOf(testUser.user.id)).toEqual([
+        'login.succeeded',
+        'login.succeeded',
+        'logout',
+        'logout',
+      ]);
+      expect(events.slice(0, 2).map((event) => event.sessionId)).toEqual([
+        sidOf(other.access_token),
+        sidOf(tokens.access_token),
+      ]);
+      expect(events[0]).toMatchObject({
+        actorId: testUser.user.id,
+        details: { via: 'revocation' },
+      });
+    });
+
     it('ending a session: session.revoked names it, and the session that ended it', async () => {
       const { testUser, tokens } = await signedIn();
       const other = await login(testApp, testUser);

@@ -61,7 +61,7 @@ export class SessionsController {
     // Another user's session gets the same 404 as an unknown id: ids reveal nothing.
     // Lower case: PostgreSQL's uuid type ignores case, SQLite's text does not.
     const by = { sessionId: currentSessionId, client: clientInfoOf(request) };
-    if (!(await this.sessions.revokeOwned(userId, sessionId.toLowerCase(), by))) {
+    if (!(await this.sessions.endOwnSession(userId, sessionId.toLowerCase(), by))) {
       throw new NotFoundException('Session not found');
     }
   }

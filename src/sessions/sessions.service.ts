@@ -186,23 +186,30 @@ export class SessionsService {
   }
 
   /**
-   * Ends one of the user's live sessions, with its `session.revoked` event. False when there is
-   * none with that id for this user (unknown, another user's, or already over), which the caller
-   * reports as 404.
+   * Ends one of the user's live sessions. False when there is none with that id for this user
+   * (unknown, another user's, or already over). `manager`: the caller's transaction.
    */
-  async revokeOwned(
+  async revokeOwned(userId: string, sessionId: string, manager?: EntityManager): Promise<boolean> {
+    const now = new Date();
+    const { affected } = await (manager ?? this.sessions.manager).update(
+      Session,
+      { id: sessionId, userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      { revokedAt: now },
+    );
+    return affected === 1;
+  }
+
+  /**
+   * `DELETE /users/me/sessions/:id`: ends one of the user's live sessions with its
+   * `session.revoked` event. False when there is none (the caller's 404).
+   */
+  async endOwnSession(
     userId: string,
     sessionId: string,
     by: { sessionId: string; client: ClientInfo },
   ): Promise<boolean> {
-    const now = new Date();
     return inTransaction(this.dataSource, async (manager) => {
-      const { affected } = await manager.update(
-        Session,
-        { id: sessionId, userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
-        { revokedAt: now },
-      );
-      if (affected !== 1) {
+      if (!(await this.revokeOwned(userId, sessionId, manager))) {
         return false;
       }
       await this.events.record(manager, {
@@ -277,6 +284,38 @@ export class SessionsService {
   /** Sessions neither revoked nor expired, of all users (the metrics gauge). */
   countLive(): Promise<number> {
     return this.sessions.countBy({ revokedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+  }
+
+  /**
+   * Ends the session a refresh token belongs to, by its current token or a spent one (RFC 7009
+   * revocation: the token's holder may end its session, whoever they are). Returns the session
+   * it ended, or null when the token is unknown or its session already over; `manager`: the
+   * caller's transaction (the revocation records its event in it).
+   */
+  async revokeByRefreshToken(
+    refreshToken: string,
+    manager?: EntityManager,
+  ): Promise<{ sessionId: string; userId: string } | null> {
+    const hash = hashRefreshToken(refreshToken);
+    const current = await this.sessions.findOne({
+      select: { id: true },
+      where: { refreshTokenHash: hash },
+    });
+    const sessionId =
+      current?.id ?? (await this.spentTokens.findOneBy({ tokenHash: hash }))?.sessionId;
+    if (sessionId === undefined) {
+      return null;
+    }
+    const runner = manager ?? this.sessions.manager;
+    const session = await runner.findOne(Session, {
+      select: { id: true, userId: true, revokedAt: true },
+      where: { id: sessionId },
+    });
+    if (!session || session.revokedAt !== null) {
+      return null;
+    }
+    await this.revoke(sessionId, runner);
+    return { sessionId, userId: session.userId };
   }
 
   /**
