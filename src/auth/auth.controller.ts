@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Header,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -16,18 +7,20 @@ import {
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
+import { AuthCookies } from './cookies/auth-cookies.service';
+import { IssuesTokens } from './cookies/issues-tokens.decorator';
+import { RefreshCookieGuard } from './cookies/refresh-cookie.guard';
 import { CurrentSessionId } from './decorators/current-session-id.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
@@ -42,7 +35,10 @@ import { INVALID_CREDENTIALS } from './invalid-credentials';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly authService: AuthService) {}
+  constructor(
+    private readonly authService: AuthService,
+    private readonly cookies: AuthCookies,
+  ) {}
 
   @Public()
   @AuthRateLimit()
@@ -59,8 +55,7 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @IssuesTokens()
   @ApiOperation({
     summary: 'Sign in with the OAuth2 password form or JSON',
     description:
@@ -68,7 +63,6 @@ export class AuthController {
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({ description: 'Malformed body' })
   @ApiUnauthorizedResponse({ description: INVALID_CREDENTIALS })
   @ApiForbiddenResponse({ description: 'Correct password, but the account is disabled' })
@@ -79,18 +73,18 @@ export class AuthController {
 
   @Public()
   @AuthRateLimit()
+  @UseGuards(RefreshCookieGuard)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @IssuesTokens()
   @ApiOperation({
     summary: 'Exchange a refresh token for a new token pair',
     description:
       'The presented refresh token is spent: use the new one next time. Presenting a spent ' +
-      'token again ends its whole session (reuse detection), so send one refresh at a time.',
+      'token again ends its whole session (reuse detection), so send one refresh at a time. ' +
+      'With no body, the `refresh_token` cookie is used (and `X-CSRF-Token` is required).',
   })
-  @ApiBody({ type: RefreshTokenDto })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBody({ type: RefreshTokenDto, required: false })
   @ApiBadRequestResponse({ description: '`refresh_token` missing or not a string' })
   @ApiUnauthorizedResponse({
     description: 'Not a live refresh token: unknown, expired, revoked or already spent',
@@ -106,16 +100,18 @@ export class AuthController {
     description:
       "The access token's session is over: its access and refresh tokens are refused from the " +
       "next request. `refresh_token`, when given and belonging to another of the caller's " +
-      'sessions, ends that session too; any other token is ignored.',
+      'sessions, ends that session too; any other token is ignored. The auth cookies are cleared.',
   })
   @ApiBody({ type: LogoutDto, required: false })
   @ApiNoContentResponse({ description: 'The session is over' })
   @ApiBadRequestResponse({ description: '`refresh_token` not a string, or unknown fields' })
-  logout(
+  async logout(
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
     @Body() dto: LogoutDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    return this.authService.logout(userId, sessionId, dto.refresh_token);
+    await this.authService.logout(userId, sessionId, dto.refresh_token);
+    this.cookies.clear(reply);
   }
 }

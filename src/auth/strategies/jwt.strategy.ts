@@ -7,14 +7,15 @@ import { AppConfig } from '../../config/app-config';
 import { ActiveUserLookup } from '../../sessions/active-user.lookup';
 import type { User } from '../../users/user.entity';
 import { hasAccessTokenClaims } from '../access-token-claims';
-import { extractBearerToken } from '../bearer-token';
+import { accessTokenOf } from '../cookies/auth-cookies';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_VERIFY_KEY } from '../signing-key';
 import type { AuthenticatedRequest } from '../types/authenticated-request.type';
 
 /**
- * Verifies the access token (HS256 only, iss, aud, exp; a token verified before is answered from
- * the cache AuthModule installs for this key), then loads the session and its user in one query
- * and refuses revoked sessions and unknown or disabled users. No side effects.
+ * Verifies the access token, from the bearer header or else the access_token cookie (HS256 only,
+ * iss, aud, exp; a token verified before is answered from the cache AuthModule installs for this
+ * key), then loads the session and its user in one query and refuses revoked sessions and
+ * unknown or disabled users. No side effects.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -24,7 +25,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly activeUsers: ActiveUserLookup,
   ) {
     super({
-      jwtFromRequest: (request: FastifyRequest) => extractBearerToken(request.headers),
+      // The bearer header, else the access_token cookie (same checks, same cache).
+      jwtFromRequest: (request: FastifyRequest) => accessTokenOf(request),
       // jsonwebtoken accepts a KeyObject; the type definitions only know strings and Buffers.
       secretOrKey: key as unknown as Buffer,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
