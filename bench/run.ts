@@ -88,6 +88,9 @@ interface Report {
   bcryptCost: number;
   startupMs: number;
   me: { smallUsers: LoadResult; largeUsers: LoadResult; reference: LoadResult };
+  /** GET /users/me with the same tokens sent as the access_token cookie. */
+  meByCookie: LoadResult;
+  meCookieToBearerRatio: number;
   meRatioToReference: number;
   meCpuRatioToReference: number;
   meLargeToSmallRatio: number;
@@ -151,6 +154,8 @@ interface Bench {
   meUrl: string;
   /** autocannon `setupClient` for GET /users/me: one signed-in user per connection. */
   bearer: () => (client: autocannon.Client) => void;
+  /** The same, with each token sent as the `access_token` cookie (the browser transport). */
+  byCookie: () => (client: autocannon.Client) => void;
   /** Signs the next seeded user in (round robin), through the API. */
   loginOnce: () => Promise<Tokens>;
   log: (message: string) => void;
@@ -178,6 +183,7 @@ async function measure(
 
   const rss = await measureWarmUpRounds(bench);
   const headline = await measureMeAgainstReference(bench, reference);
+  const meByCookie = await measureMeByCookie(bench);
   bench.log('GET /posts');
   const posts = await measurePosts(bench.http, bench.base, userTokens.access_token, profile);
   const { logins, raw } = await measureLoginsAgainstBcrypt(bench);
@@ -209,6 +215,7 @@ async function measure(
     startupMs,
     rss,
     ...headline,
+    meByCookie,
     posts,
     logins,
     raw,
@@ -228,6 +235,7 @@ interface Measurements {
   rss: number[];
   meSmall: LoadResult;
   referenceResult: LoadResult;
+  meByCookie: LoadResult;
   posts: Measured;
   logins: ConcurrentResult<Tokens>;
   raw: ConcurrentResult<boolean>;
@@ -253,6 +261,11 @@ function toReport(measured: Measurements): Report {
     bcryptCost: measured.profile.bcryptCost,
     startupMs: measured.startupMs,
     me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
+    meByCookie: measured.meByCookie,
+    meCookieToBearerRatio: round(
+      measured.meByCookie.requestsPerSecond / meSmall.requestsPerSecond,
+      2,
+    ),
     meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
     meCpuRatioToReference: round(
       (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
@@ -349,6 +362,10 @@ async function seedAndSignIn(
     users,
     meUrl: `${base}/api/v1/users/me`,
     bearer: oneTokenPerConnection(meTokens.map((tokens) => tokens.access_token)),
+    byCookie: oneTokenPerConnection(
+      meTokens.map((tokens) => tokens.access_token),
+      (token) => ({ cookie: `access_token=${token}` }),
+    ),
     loginOnce: () => http.login(users[loginCounter++ % users.length].username),
     log,
   };
@@ -397,6 +414,21 @@ async function measureMeAgainstReference(
     setupClient: bench.bearer(),
   });
   return { meSmall, referenceResult };
+}
+
+/**
+ * GET /users/me by cookie right after the bearer run: the same tokens, connections and duration,
+ * so the two rows compare the transports alone (the cookie is parsed by @fastify/cookie; the
+ * checks and the query are the same).
+ */
+async function measureMeByCookie(bench: Bench): Promise<LoadResult> {
+  bench.log('GET /users/me by cookie, 50 connections');
+  return loadWithCpu(bench.app, {
+    url: bench.meUrl,
+    connections: ME_CONNECTIONS,
+    seconds: bench.profile.seconds,
+    setupClient: bench.byCookie(),
+  });
 }
 
 /** Logins against raw bcrypt.compare, 8 in flight each. */
@@ -702,14 +734,19 @@ async function signInMany(http: ApiClient, usernames: string[], inFlight = 8): P
 /**
  * For autocannon's `setupClient`: each new connection takes the next token in turn, so that with
  * as many tokens as connections every connection is a different user. Called once per load run,
- * so every run starts from the first token.
+ * so every run starts from the first token. The token goes in a bearer header unless `headers`
+ * says otherwise.
  */
-function oneTokenPerConnection(accessTokens: string[]): () => (client: autocannon.Client) => void {
+function oneTokenPerConnection(
+  accessTokens: string[],
+  headers: (token: string) => Record<string, string> = (token) => ({
+    authorization: `Bearer ${token}`,
+  }),
+): () => (client: autocannon.Client) => void {
   return () => {
     let next = 0;
     return (client) => {
-      const token = accessTokens[next++ % accessTokens.length];
-      client.setHeaders({ authorization: `Bearer ${token}` });
+      client.setHeaders(headers(accessTokens[next++ % accessTokens.length]));
     };
   };
 }
@@ -773,6 +810,11 @@ function formatTable(report: Report): string {
     small,
     `one signed-in user per connection (${ME_CONNECTIONS} tokens)`,
   );
+  load(
+    'GET /users/me by cookie, 50 conn',
+    report.meByCookie,
+    `the same tokens as access_token cookies; ${report.meCookieToBearerRatio} × bearer req/s`,
+  );
   load('reference node:http, 50 conn', report.me.reference, 'the same tokens');
   figure(
     'ratio project / reference (req/s)',
@@ -834,6 +876,7 @@ function formatTable(report: Report): string {
 function assertNumbers(report: Report): void {
   const loads: [string, Measured][] = [
     ['/users/me', report.me.smallUsers],
+    ['/users/me by cookie', report.meByCookie],
     ['/users/me at scale', report.me.largeUsers],
     ['reference', report.me.reference],
     ['/users/me during logins', report.meWhileLoggingIn],
