@@ -311,6 +311,29 @@ describe(AuthCookies.name, () => {
       expect(response.status).toBe(201);
     });
 
+    it('answers malformed Cookie headers with 401, never 500', async () => {
+      const headers = [
+        'access_token=%E0%A4%A',
+        'access_token',
+        '=; ;;',
+        `access_token="${'a'.repeat(5000)}"`,
+        'access_token=a; access_token=b',
+      ];
+
+      for (const cookie of headers) {
+        const response = await testApp.http().get(ME).set('Cookie', cookie);
+        expect([cookie.slice(0, 30), response.status]).toEqual([cookie.slice(0, 30), 401]);
+      }
+    });
+
+    it('refuses two X-CSRF-Token headers, even both right', async () => {
+      const { jar, csrf } = await cookieLogin(await createUser(testApp.dataSource));
+
+      const response = await post(POSTS, jar).set('X-CSRF-Token', [csrf, csrf]).send(POST_BODY);
+
+      expect(response.status).toBe(403);
+    });
+
     it('checks the CSRF token only once the cookie authenticated the caller (401 before 403)', async () => {
       const response = await testApp
         .http()
