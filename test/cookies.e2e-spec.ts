@@ -6,6 +6,7 @@ import { bearer, login } from './support/auth-helpers';
 import { CookieJar, setCookiesOf } from './support/cookie-jar';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser, type TestUser } from './support/factories/user.factory';
+import { enableTotp } from './support/mfa-helpers';
 
 const APP_ORIGIN = 'https://app.example.com';
 const LOGIN = '/api/v1/auth/login';
@@ -163,6 +164,45 @@ describe(AuthCookies.name, () => {
 
       expect(response.status).toBe(401);
       expect(response.headers['set-cookie']).toBeUndefined();
+    });
+  });
+
+  describe('POST /auth/login/mfa with X-Auth-Transport: cookie', () => {
+    it('answers the second step with the cookies, and so does a login with its code', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const { recoveryCodes } = await enableTotp(testApp, testUser);
+      const credentials = { username: testUser.user.username, password: testUser.password };
+      const first = await testApp
+        .http()
+        .post(LOGIN)
+        .set('X-Auth-Transport', 'cookie')
+        .send(credentials);
+
+      const second = await testApp
+        .http()
+        .post('/api/v1/auth/login/mfa')
+        .set('X-Auth-Transport', 'cookie')
+        .send({ mfa_token: first.body.mfa_token, code: recoveryCodes[0] });
+      const oneStep = await testApp
+        .http()
+        .post(LOGIN)
+        .set('X-Auth-Transport', 'cookie')
+        .send({ ...credentials, code: recoveryCodes[1] });
+
+      expect(first.status).toBe(403);
+      expect(first.headers['set-cookie']).toBeUndefined();
+      for (const response of [second, oneStep]) {
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({
+          token_type: 'cookie',
+          expires_in: 900,
+          refresh_expires_in: expect.any(Number),
+          csrf_token: expect.any(String),
+        });
+        expect(response.headers['cache-control']).toBe('no-store');
+        const me = await get(ME, new CookieJar().store(response));
+        expect(me.body.id).toBe(testUser.user.id);
+      }
     });
   });
 

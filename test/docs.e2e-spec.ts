@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { COOKIE_SCHEME, OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
+import { BEARER_SCHEME, COOKIE_SCHEME, OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
 import { createTestApp, type TestApp } from './support/create-test-app';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -8,6 +8,7 @@ const PUBLIC_OPERATIONS = new Set([
   'post /api/v1/auth/register',
   'post /api/v1/auth/login',
   'post /api/v1/auth/refresh',
+  'post /api/v1/auth/login/mfa',
   'get /api/v1/health',
   'get /api/v1/health/live',
   'get /api/v1/posts',
@@ -102,6 +103,13 @@ describe(setupSwagger.name, () => {
     );
   });
 
+  it('declares an HTTP bearer scheme, for a token pasted from POST /auth/login/mfa', () => {
+    expect(document.components?.securitySchemes?.[BEARER_SCHEME]).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+
   it('declares the access_token cookie as an apiKey scheme', () => {
     expect(document.components?.securitySchemes?.[COOKIE_SCHEME]).toMatchObject({
       type: 'apiKey',
@@ -110,14 +118,14 @@ describe(setupSwagger.name, () => {
     });
   });
 
-  it('names the OAuth2 scheme, or the cookie, in the security of every protected operation', () => {
+  it('names the OAuth2, bearer and cookie schemes in the security of every protected operation', () => {
     const protectedOperations = operations.filter(({ key }) => !PUBLIC_OPERATIONS.has(key));
 
     expect(protectedOperations.map(({ key }) => key)).toContain('get /api/v1/users/me');
     for (const { key, operation } of protectedOperations) {
       expect([key, operation.security]).toEqual([
         key,
-        [{ [OAUTH2_SCHEME]: [] }, { [COOKIE_SCHEME]: [] }],
+        [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }, { [COOKIE_SCHEME]: [] }],
       ]);
       expect([key, Object.keys(operation.responses)]).toEqual([
         key,
@@ -181,7 +189,7 @@ describe(setupSwagger.name, () => {
     }
   });
 
-  it('gives Swagger UI the bearer scheme only (a page cannot send a cookie it chose)', async () => {
+  it('gives Swagger UI no cookie scheme (a page cannot send a cookie it chose)', async () => {
     const response = await testApp.http().get('/docs/swagger-ui-init.js');
 
     expect(response.status).toBe(200);
