@@ -13,6 +13,7 @@ import { echoRequestId, requestIdFor } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { WELL_KNOWN_PATHS } from './oauth/well-known.controller';
 import { setupSwagger } from './swagger';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -71,7 +72,7 @@ async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): P
   echoRequestId(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
   registerRequestLogging(fastify);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
   // request.cookies and reply.setCookie(): the browser transport (src/auth/cookies/).
   await app.register(fastifyCookie);

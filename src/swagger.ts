@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { API_PREFIX } from './api-prefix';
 import { ACCESS_TOKEN_COOKIE } from './auth/cookies/auth-cookies';
 import { PUBLIC_OPERATION_EXTENSION } from './auth/decorators/public.decorator';
+import { INTROSPECTION_SCHEME } from './oauth/oauth-tokens.controller';
 
 export const OAUTH2_SCHEME = 'oauth2';
 /**
@@ -114,6 +115,14 @@ export function setupSwagger(app: INestApplication): void {
           'requests other than GET, HEAD and OPTIONS also need `X-CSRF-Token`',
       },
       COOKIE_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'INTROSPECTION_TOKEN (POST /auth/introspect)',
+      },
+      INTROSPECTION_SCHEME,
     )
     .build();
   const document = markProtectedOperations(SwaggerModule.createDocument(app, config));
