@@ -12,7 +12,9 @@ import { OAuthModule } from './oauth/oauth.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
+import { SecurityEventsModule } from './security-events/security-events.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -21,6 +23,7 @@ import { UsersModule } from './users/users.module';
     MetricsModule,
     DatabaseModule,
     RedisModule,
+    SecurityEventsModule,
     AuthModule,
     OAuthModule,
     UsersModule,
@@ -28,6 +31,7 @@ import { UsersModule } from './users/users.module';
     PostsModule,
     OutboxModule,
     MailModule,
+    WebhooksModule,
   ],
   providers: [
     {

@@ -56,8 +56,8 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid or unknown fields, or a weak password' })
   @ApiConflictResponse({ description: 'Email or username already taken' })
-  register(@Body() dto: RegisterDto): Promise<UserResponseDto> {
-    return this.authService.register(dto);
+  register(@Body() dto: RegisterDto, @Req() request: FastifyRequest): Promise<UserResponseDto> {
+    return this.authService.register(dto, clientInfoOf(request));
   }
 
   @Public()
@@ -99,7 +99,7 @@ export class AuthController {
   login(@Req() request: FastifyRequest): Promise<TokenResponseDto> {
     const grant = parseTokenRequest(request.body);
     if (grant.type === 'refresh_token') {
-      return this.authService.refresh(grant.refreshToken);
+      return this.authService.refresh(grant.refreshToken, clientInfoOf(request));
     }
     return this.authService.login(
       userCheckedByGuard(request),
@@ -163,7 +163,7 @@ export class AuthController {
       'Not a live refresh token: unknown, expired, revoked or already spent, or the account ' +
       'is disabled (`invalid_grant`)',
   })
-  refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
+  refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
     if (dto.grant_type !== undefined && dto.grant_type !== 'refresh_token') {
       throw new OAuthErrorException(
         HttpStatus.BAD_REQUEST,
@@ -171,7 +171,7 @@ export class AuthController {
         'grant_type must be refresh_token',
       );
     }
-    return this.authService.refresh(dto.refresh_token);
+    return this.authService.refresh(dto.refresh_token, clientInfoOf(request));
   }
 
   @Post('logout')
@@ -190,9 +190,10 @@ export class AuthController {
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
     @Body() dto: LogoutDto,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.authService.logout(userId, sessionId, dto.refresh_token);
+    await this.authService.logout(userId, sessionId, dto.refresh_token, clientInfoOf(request));
     this.cookies.clear(reply);
   }
 }

@@ -1,9 +1,12 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { ClientInfo } from '../common/client-info';
 import { MetricsService } from '../metrics/metrics.service';
 import { MfaLoginService } from '../mfa/mfa-login.service';
 import { MfaRequiredException } from '../mfa/mfa-required.exception';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
+import { RateLimitedException } from '../rate-limit/rate-limited.exception';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -13,6 +16,7 @@ import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
 import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
+import { inTransaction } from '../database/in-transaction';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
 export const INVALID_MFA_CODE = 'Incorrect or already used code';
@@ -31,15 +35,26 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly loginAttempts: LoginAttemptsService,
     private readonly metrics: MetricsService,
+    private readonly events: SecurityEventsService,
+    private readonly dataSource: DataSource,
     private readonly mfaLogin: MfaLoginService,
   ) {}
 
-  async register(dto: RegisterDto): Promise<UserResponseDto> {
-    const user = await this.users.create({
-      email: dto.email,
-      username: dto.username,
-      fullName: dto.fullName,
-      passwordHash: await this.passwords.hash(dto.password),
+  /** The user and its `user.registered` event are written together, or neither is. */
+  async register(dto: RegisterDto, client: ClientInfo): Promise<UserResponseDto> {
+    const passwordHash = await this.passwords.hash(dto.password);
+    const user = await inTransaction(this.dataSource, async (manager) => {
+      const created = await this.users.create(
+        { email: dto.email, username: dto.username, fullName: dto.fullName, passwordHash },
+        manager,
+      );
+      await this.events.record(manager, {
+        type: 'user.registered',
+        userId: created.id,
+        actorId: created.id,
+        client,
+      });
+      return created;
     });
     return UserResponseDto.from(user);
   }
@@ -47,19 +62,23 @@ export class AuthService {
   /**
    * The limits come first: past them the attempt is refused (429) before any bcrypt work. The
    * password is checked before the account state, so a disabled account answers 403 only to
-   * someone who knows its password.
+   * someone who knows its password. Failures are recorded in the background: the refusal is
+   * not held up by the write.
    */
   async validateCredentials(login: string, password: string, client: ClientInfo): Promise<User> {
     const user = await this.users.findByEmailOrUsername(login);
+    const userId = user?.id ?? null;
     const account = loginAccountKey(user?.id, login);
-    await this.loginAttempts.admit(account, client.ip);
+    await this.withLockoutEvent(userId, client, () => this.loginAttempts.admit(account, client.ip));
     if (!user) {
       await this.passwords.verifyAgainstNothing(password);
       this.metrics.recordLogin('invalid_credentials');
+      this.recordFailedLogin(null, 'unknown_user', client);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     if (!(await this.passwords.verify(password, user.passwordHash))) {
       this.metrics.recordLogin('invalid_credentials');
+      this.recordFailedLogin(user.id, 'wrong_password', client);
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
     if (user.mfaEnabled) {
@@ -70,6 +89,7 @@ export class AuthService {
     }
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
+      this.recordFailedLogin(user.id, 'account_disabled', client);
       throw new ForbiddenException('This account is disabled');
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
@@ -92,8 +112,12 @@ export class AuthService {
       this.metrics.recordLogin('mfa_required');
       throw new MfaRequiredException(await this.mfaLogin.startChallenge(user.id));
     }
-    if (!(await this.mfaLogin.verifyLoginCode(user, code, client.ip))) {
+    const passed = await this.withLockoutEvent(user.id, client, () =>
+      this.mfaLogin.verifyLoginCode(user, code, client.ip),
+    );
+    if (!passed) {
       this.metrics.recordLogin('invalid_mfa_code');
+      this.recordFailedMfa(user.id, 'wrong_code', client);
       throw new UnauthorizedException(INVALID_MFA_CODE);
     }
     return this.openSession(user, client, PASSWORD_AND_OTP);
@@ -105,12 +129,19 @@ export class AuthService {
     code: string,
     client: ClientInfo,
   ): Promise<TokenResponseDto> {
-    const user = await this.mfaLogin.completeChallenge(mfaToken, code, client.ip);
-    if (!user) {
+    const result = await this.withLockoutEvent(null, client, () =>
+      this.mfaLogin.completeChallenge(mfaToken, code, client.ip),
+    );
+    if (result.outcome !== 'passed') {
       this.metrics.recordLogin('invalid_mfa_code');
+      this.recordFailedMfa(
+        result.outcome === 'wrong_code' ? result.userId : null,
+        result.outcome === 'wrong_code' ? 'wrong_code' : 'invalid_mfa_token',
+        client,
+      );
       throw new UnauthorizedException(INVALID_MFA_TOKEN);
     }
-    return this.openSession(user, client, PASSWORD_AND_OTP);
+    return this.openSession(result.user, client, PASSWORD_AND_OTP);
   }
 
   private async openSession(
@@ -118,7 +149,18 @@ export class AuthService {
     client: ClientInfo,
     amr: readonly string[],
   ): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, client, amr);
+    const { session, refreshToken } = await inTransaction(this.dataSource, async (manager) => {
+      const issued = await this.sessions.open(user.id, client, amr, manager);
+      await this.events.record(manager, {
+        type: 'login.succeeded',
+        userId: user.id,
+        actorId: user.id,
+        sessionId: issued.session.id,
+        client,
+        details: { amr: [...amr] },
+      });
+      return issued;
+    });
     this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }
@@ -128,8 +170,8 @@ export class AuthService {
    * 401, whatever the cause (unknown, expired, revoked, spent, user disabled), so the answer
    * reveals nothing; presenting a spent token has also ended its session by then.
    */
-  async refresh(refreshToken: string): Promise<TokenResponseDto> {
-    const result = await this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenResponseDto> {
+    const result = await this.sessions.rotate(refreshToken, client);
     if (result.outcome === 'reused') {
       this.metrics.recordRefreshReuse();
     }
@@ -141,12 +183,62 @@ export class AuthService {
 
   /**
    * Ends the caller's current session and, when the client also sends a refresh token of another
-   * of its own sessions, that one too (see SessionsService.revokeOwnedByRefreshToken).
+   * of its own sessions, that one too (see SessionsService.revokeOwnedByRefreshToken). Each
+   * session ended gets its `logout` event, in the same transaction.
    */
-  async logout(userId: string, sessionId: string, refreshToken?: string): Promise<void> {
-    await this.sessions.revoke(sessionId);
-    if (refreshToken !== undefined) {
-      await this.sessions.revokeOwnedByRefreshToken(userId, refreshToken);
+  async logout(
+    userId: string,
+    sessionId: string,
+    refreshToken: string | undefined,
+    client: ClientInfo,
+  ): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await this.sessions.revoke(sessionId, manager);
+      const ended = [sessionId];
+      if (refreshToken !== undefined) {
+        const other = await this.sessions.revokeOwnedByRefreshToken(userId, refreshToken, manager);
+        if (other !== null && other !== sessionId) {
+          ended.push(other);
+        }
+      }
+      for (const endedSessionId of ended) {
+        await this.events.record(manager, {
+          type: 'logout',
+          userId,
+          actorId: userId,
+          sessionId: endedSessionId,
+          client,
+        });
+      }
+    });
+  }
+
+  /** Runs a step that may refuse with 429 (the login limit), recording `login.locked` if so. */
+  private async withLockoutEvent<T>(
+    userId: string | null,
+    client: ClientInfo,
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof RateLimitedException) {
+        this.events.recordInBackground({ type: 'login.locked', userId, client });
+      }
+      throw error;
     }
+  }
+
+  private recordFailedMfa(userId: string | null, reason: string, client: ClientInfo): void {
+    this.events.recordInBackground({ type: 'mfa.failed', userId, client, details: { reason } });
+  }
+
+  private recordFailedLogin(userId: string | null, reason: string, client: ClientInfo): void {
+    this.events.recordInBackground({
+      type: 'login.failed',
+      userId,
+      client,
+      details: { reason },
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseModule } from '../database/database.module';
+import { SecurityEventsModule } from '../security-events/security-events.module';
 import { UsersModule } from '../users/users.module';
 
 /**
@@ -19,7 +20,8 @@ export class CreateAdminModule {
         { provide: AppConfig, useValue: AppConfig.from({ ...config, admin: undefined }) },
       ],
       exports: [AppConfig],
-      imports: [DatabaseModule, UsersModule],
+      // The users' services record security events (the admin rules do).
+      imports: [DatabaseModule, SecurityEventsModule, UsersModule],
     };
   }
 }

@@ -33,6 +33,13 @@ export interface EncryptionSettings {
   readonly keyGenerated: boolean;
 }
 
+/** Where security events are POSTed (Standard Webhooks); set only when both keys are. */
+export interface WebhookSettings {
+  readonly url: string;
+  /** `whsec_<base64>`, as the standardwebhooks package takes it. */
+  readonly secret: string;
+}
+
 export interface BootstrapAdminSettings {
   readonly email: string;
   readonly password: string;
@@ -74,6 +81,9 @@ export class AppConfig {
   readonly introspectionToken?: string;
   readonly logLevel!: string;
   readonly mail!: MailSettings;
+  /** Security events older than this are purged (AUDIT_RETENTION). */
+  readonly auditRetentionSeconds!: number;
+  readonly webhook?: WebhookSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

@@ -61,6 +61,8 @@ describe(parseEnvironment.name, () => {
         metricsToken: undefined,
         logLevel: 'info',
         mail: { smtpUrl: undefined, from: 'nest-auth <no-reply@localhost>' },
+        auditRetentionSeconds: 90 * 86400,
+        webhook: undefined,
       });
       expect(config.isProduction).toBe(false);
     });
@@ -411,6 +413,71 @@ describe(parseEnvironment.name, () => {
       expect(config.jwt).toMatchObject({ secret: 'short', secretGenerated: false });
       expect(warnings).toEqual([expect.stringContaining('32 bytes')]);
       expect(() => statSync(join(dataDirectory, 'jwt-secret'))).toThrow();
+    });
+  });
+
+  describe('security events and webhooks', () => {
+    const WEBHOOK_SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+
+    it('reads AUDIT_RETENTION as a duration', () => {
+      const config = parseEnvironment(
+        { JWT_SECRET: SECRET, AUDIT_RETENTION: '30d' },
+        { dataDirectory },
+      );
+
+      expect(config.auditRetentionSeconds).toBe(30 * 86400);
+    });
+
+    it.each(['0', '-1d', '90 days', '1w'])('refuses AUDIT_RETENTION=%s', (value) => {
+      expect(problemsOf({ JWT_SECRET: SECRET, AUDIT_RETENTION: value }, dataDirectory)).toEqual([
+        expect.stringMatching(/^AUDIT_RETENTION: /),
+      ]);
+    });
+
+    it('takes WEBHOOK_URL and WEBHOOK_SECRET together', () => {
+      const config = parseEnvironment(
+        {
+          JWT_SECRET: SECRET,
+          WEBHOOK_URL: 'https://hooks.example.com/auth',
+          WEBHOOK_SECRET,
+        },
+        { dataDirectory },
+      );
+
+      expect(config.webhook).toEqual({
+        url: 'https://hooks.example.com/auth',
+        secret: WEBHOOK_SECRET,
+      });
+    });
+
+    it.each<[string, RawEnvironment, string]>([
+      ['a URL without a secret', { WEBHOOK_URL: 'https://h.example.com' }, 'WEBHOOK_SECRET'],
+      ['a secret without a URL', { WEBHOOK_SECRET }, 'WEBHOOK_URL'],
+      [
+        'a URL that is not http(s)',
+        { WEBHOOK_URL: 'ftp://h.example.com', WEBHOOK_SECRET },
+        'WEBHOOK_URL',
+      ],
+      ['a URL that does not parse', { WEBHOOK_URL: 'hooks', WEBHOOK_SECRET }, 'WEBHOOK_URL'],
+      [
+        'a secret without the prefix',
+        { WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: WEBHOOK_SECRET.slice(6) },
+        'WEBHOOK_SECRET',
+      ],
+      [
+        'a secret that is not base64',
+        { WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: 'whsec_not base64!' },
+        'WEBHOOK_SECRET',
+      ],
+      [
+        'a secret with a short key',
+        { WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: 'whsec_c2hvcnQ=' },
+        'WEBHOOK_SECRET',
+      ],
+    ])('refuses %s, naming the key', (_title, env, key) => {
+      expect(problemsOf({ JWT_SECRET: SECRET, ...env }, dataDirectory)).toEqual([
+        expect.stringMatching(new RegExp(`^${key}: `)),
+      ]);
     });
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
-import { AppConfig, type TrustProxySetting } from './app-config';
+import { AppConfig, type TrustProxySetting, type WebhookSettings } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
 import { parseDurationSeconds } from './duration';
@@ -226,6 +226,10 @@ export function parseEnvironment(
   const loginWindowSeconds = duration('LOGIN_WINDOW', '15m');
   const authRateLimit = integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const auditRetentionSeconds = duration('AUDIT_RETENTION', '90d');
+  const webhook = parseWebhook(read('WEBHOOK_URL'), read('WEBHOOK_SECRET'), (key, problem) =>
+    fail(key, problem, undefined),
+  );
 
   const publicUrlText = read('PUBLIC_URL');
   const publicUrl =
@@ -320,6 +324,8 @@ export function parseEnvironment(
     introspectionToken: read('INTROSPECTION_TOKEN'),
     logLevel,
     mail: { smtpUrl, from: mailFrom },
+    auditRetentionSeconds,
+    webhook,
   });
 }
 
@@ -358,6 +364,56 @@ function publicBaseUrl(text: string): string | undefined {
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
   } catch {
     return undefined;
+  }
+}
+
+// Standard Webhooks secrets: the prefix, then base64 of the HMAC key (24 to 64 bytes recommended).
+const WEBHOOK_SECRET_FORMAT = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+const MIN_WEBHOOK_KEY_BYTES = 16;
+// The outbox keeps the URL as each delivery's recipient, in a column of this size.
+const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+function parseWebhook(
+  url: string | undefined,
+  secret: string | undefined,
+  fail: (key: string, problem: string) => undefined,
+): WebhookSettings | undefined {
+  if (url === undefined && secret === undefined) {
+    return undefined;
+  }
+  if (url === undefined || secret === undefined) {
+    return fail(
+      url === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET',
+      'WEBHOOK_URL and WEBHOOK_SECRET must be set together',
+    );
+  }
+  let problem = false;
+  if (!isHttpUrl(url) || url.length > MAX_WEBHOOK_URL_LENGTH) {
+    problem = true;
+    fail(
+      'WEBHOOK_URL',
+      `must be an http:// or https:// URL of at most ${MAX_WEBHOOK_URL_LENGTH} characters`,
+    );
+  }
+  const keyBytes = WEBHOOK_SECRET_FORMAT.test(secret)
+    ? Buffer.from(secret.slice('whsec_'.length), 'base64').length
+    : 0;
+  if (keyBytes < MIN_WEBHOOK_KEY_BYTES) {
+    problem = true;
+    fail(
+      'WEBHOOK_SECRET',
+      `must be whsec_ followed by the base64 of at least ${MIN_WEBHOOK_KEY_BYTES} random bytes`,
+    );
+  }
+  return problem ? undefined : { url, secret };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 

@@ -5,6 +5,7 @@ import { RecoveryCode } from '../mfa/recovery-code.entity';
 import { TotpFactor } from '../mfa/totp-factor.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
+import { SecurityEvent } from '../security-events/security-event.entity';
 import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
 import { User } from '../users/user.entity';
@@ -18,6 +19,7 @@ import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-cr
 import { AddUsersMfaEnabled1764300000000 } from './migrations/1764300000000-add-users-mfa-enabled';
 import { CreateMfaTables1764300000001 } from './migrations/1764300000001-create-mfa-tables';
 import { AddSessionsAmr1764300000002 } from './migrations/1764300000002-add-sessions-amr';
+import { CreateSecurityEvents1764400000000 } from './migrations/1764400000000-create-security-events';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
 export const ENTITIES = [
@@ -29,6 +31,7 @@ export const ENTITIES = [
   TotpFactor,
   RecoveryCode,
   MfaChallenge,
+  SecurityEvent,
 ];
 export const MIGRATIONS = [
   CreateUsers1763888400000,
@@ -41,6 +44,7 @@ export const MIGRATIONS = [
   AddUsersMfaEnabled1764300000000,
   CreateMfaTables1764300000001,
   AddSessionsAmr1764300000002,
+  CreateSecurityEvents1764400000000,
 ];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */

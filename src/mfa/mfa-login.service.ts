@@ -5,6 +5,12 @@ import { UsersService } from '../users/users.service';
 import { MfaChallengesService, type IssuedChallenge } from './mfa-challenges.service';
 import { SecondFactorService } from './second-factor.service';
 
+/** How the second step went: the user, or which failure (for the security event). */
+export type ChallengeOutcome =
+  | { outcome: 'passed'; user: User }
+  | { outcome: 'dead_token' }
+  | { outcome: 'wrong_code'; userId: string };
+
 /**
  * The second step of a login, for the auth module. Each code tried counts as a login attempt of
  * the account (LOGIN_MAX_ATTEMPTS): a wrong one is a failed login, a right one the success that
@@ -38,17 +44,21 @@ export class MfaLoginService {
 
   /**
    * `POST /auth/login/mfa`: the user the token was issued to, when the token is live and the
-   * code theirs; null otherwise. A dead or unknown token ends it before any code is looked at.
-   * The code is checked against the token's user only, whoever else it might belong to.
+   * code theirs; a failure otherwise. A dead or unknown token ends it before any code is looked
+   * at. The code is checked against the token's user only, whoever else it might belong to.
    */
-  async completeChallenge(mfaToken: string, code: string, address: string): Promise<User | null> {
+  async completeChallenge(
+    mfaToken: string,
+    code: string,
+    address: string,
+  ): Promise<ChallengeOutcome> {
     const challenge = await this.challenges.reserveAttempt(mfaToken);
     if (!challenge) {
-      return null;
+      return { outcome: 'dead_token' };
     }
     const user = await this.users.findById(challenge.userId);
     if (!user?.isActive || !user.mfaEnabled) {
-      return null;
+      return { outcome: 'dead_token' };
     }
     const account = loginAccountKey(user.id, user.username);
     await this.loginAttempts.admit(account, address);
@@ -60,9 +70,9 @@ export class MfaLoginService {
       !(await this.challenges.spend(challenge.id)) ||
       !(await this.secondFactor.spend(user.id, valid))
     ) {
-      return null;
+      return { outcome: 'wrong_code', userId: user.id };
     }
     await this.loginAttempts.succeeded(account, address);
-    return user;
+    return { outcome: 'passed', user };
   }
 }

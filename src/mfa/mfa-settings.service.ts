@@ -5,8 +5,11 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/in-transaction';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from '../users/password-hasher.service';
 import type { User } from '../users/user.entity';
@@ -26,10 +29,11 @@ export interface TotpSetup {
   otpauthUrl: string;
 }
 
-/** Who is asking, for the failed-login counters: the account and the client's address. */
+/** Who is asking: the account, its session and the client (the counters, the events). */
 export interface Caller {
   userId: string;
-  address: string;
+  sessionId: string;
+  client: ClientInfo;
 }
 
 /**
@@ -51,6 +55,7 @@ export class MfaSettingsService {
     private readonly secondFactor: SecondFactorService,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly events: SecurityEventsService,
   ) {}
 
   /** A new pending seed (replacing any earlier pending one); 409 when the factor is on. */
@@ -60,7 +65,7 @@ export class MfaSettingsService {
     if (user.mfaEnabled) {
       throw new ConflictException(MFA_ALREADY_ON);
     }
-    return this.asLoginAttempt(user, caller.address, async () => {
+    return this.asLoginAttempt(user, caller, async () => {
       await this.requirePassword(user, currentPassword);
       const secret = await this.totp.startEnrolment(user.id);
       return { secret, otpauthUrl: totpUri(secret, this.config.jwt.issuer, user.email) };
@@ -72,11 +77,12 @@ export class MfaSettingsService {
    * recovery codes are made, and every session but the caller's ends (whoever signed in with
    * the password alone must now show the factor too).
    */
-  async confirm(caller: Caller, keepSessionId: string, code: string): Promise<string[]> {
+  async confirm(caller: Caller, code: string): Promise<string[]> {
     const user = await this.users.getById(caller.userId);
-    return this.asLoginAttempt(user, caller.address, async () => {
+    return this.asLoginAttempt(user, caller, async () => {
       const step = user.mfaEnabled ? null : await this.totp.stepOf(user.id, code, 'pending');
       if (step === null) {
+        this.recordWrongCode(caller, 'confirm');
         throw new BadRequestException(NO_PENDING_SETUP);
       }
       // The conditional confirm decides a race between two confirmations; the switch is
@@ -87,12 +93,14 @@ export class MfaSettingsService {
         }
         const fresh = await this.recoveryCodes.replace(user.id, manager);
         await this.users.setMfaEnabled(user.id, true, manager);
+        await this.record(manager, caller, 'mfa.enabled');
         return fresh;
       });
       if (codes === null) {
+        this.recordWrongCode(caller, 'confirm');
         throw new BadRequestException(NO_PENDING_SETUP);
       }
-      await this.sessions.revokeAllExcept(user.id, keepSessionId);
+      await this.sessions.revokeAllExcept(user.id, caller.sessionId);
       return codes;
     });
   }
@@ -107,22 +115,29 @@ export class MfaSettingsService {
     code: string,
   ): Promise<string[]> {
     const user = await this.users.getById(caller.userId);
-    return this.asLoginAttempt(user, caller.address, async () => {
-      await this.requireCodeThenPassword(user, code, currentPassword, { recovery: false });
-      return this.atomically((manager) => this.recoveryCodes.replace(user.id, manager));
+    return this.asLoginAttempt(user, caller, async () => {
+      await this.requireCodeThenPassword(caller, user, code, currentPassword, {
+        recovery: false,
+      });
+      return this.atomically(async (manager) => {
+        const codes = await this.recoveryCodes.replace(user.id, manager);
+        await this.record(manager, caller, 'mfa.recovery_codes_regenerated');
+        return codes;
+      });
     });
   }
 
   /** Turns the factor off; needs the password and a TOTP or recovery code. */
   async disable(caller: Caller, currentPassword: string, code: string): Promise<void> {
     const user = await this.users.getById(caller.userId);
-    return this.asLoginAttempt(user, caller.address, async () => {
-      await this.requireCodeThenPassword(user, code, currentPassword, { recovery: true });
+    return this.asLoginAttempt(user, caller, async () => {
+      await this.requireCodeThenPassword(caller, user, code, currentPassword, { recovery: true });
       // The switch first: an interrupted request leaves the factor off, its leftovers unused.
       await this.atomically(async (manager) => {
         await this.users.setMfaEnabled(user.id, false, manager);
         await this.totp.remove(user.id, manager);
         await this.recoveryCodes.removeAll(user.id, manager);
+        await this.record(manager, caller, 'mfa.disabled');
       });
     });
   }
@@ -133,19 +148,49 @@ export class MfaSettingsService {
    * password costs no recovery code; spending is atomic, so a concurrent use makes this a 400.
    */
   private async requireCodeThenPassword(
+    caller: Caller,
     user: User,
     code: string,
     currentPassword: string,
     options: CodeOptions,
   ): Promise<void> {
+    const step = options.recovery ? 'disable' : 'recovery_codes';
     const valid = user.mfaEnabled ? await this.secondFactor.check(user.id, code, options) : null;
     if (valid === null) {
+      this.recordWrongCode(caller, step);
       throw new BadRequestException(WRONG_CODE);
     }
     await this.requirePassword(user, currentPassword);
     if (!(await this.secondFactor.spend(user.id, valid))) {
+      this.recordWrongCode(caller, step);
       throw new BadRequestException(WRONG_CODE);
     }
+  }
+
+  private async record(
+    manager: EntityManager,
+    caller: Caller,
+    type: 'mfa.enabled' | 'mfa.disabled' | 'mfa.recovery_codes_regenerated',
+  ): Promise<void> {
+    await this.events.record(manager, {
+      type,
+      userId: caller.userId,
+      actorId: caller.userId,
+      sessionId: caller.sessionId,
+      client: caller.client,
+    });
+  }
+
+  /** A wrong code counts as a failed login; recorded without holding up the 400. */
+  private recordWrongCode(caller: Caller, step: string): void {
+    this.events.recordInBackground({
+      type: 'mfa.failed',
+      userId: caller.userId,
+      actorId: caller.userId,
+      sessionId: caller.sessionId,
+      client: caller.client,
+      details: { reason: 'wrong_code', step },
+    });
   }
 
   private async requirePassword(user: User, currentPassword: string): Promise<void> {
@@ -159,8 +204,9 @@ export class MfaSettingsService {
    * the limit; any refusal leaves the attempt counted; a success gives it back. The user is
    * reloaded by each caller rather than taken from the request: the hash must be the stored one.
    */
-  private async asLoginAttempt<T>(user: User, address: string, work: () => Promise<T>): Promise<T> {
+  private async asLoginAttempt<T>(user: User, caller: Caller, work: () => Promise<T>): Promise<T> {
     const account = loginAccountKey(user.id, user.username);
+    const address = caller.client.ip;
     await this.loginAttempts.admit(account, address);
     const result = await work();
     await this.loginAttempts.refund(account, address);
@@ -168,14 +214,11 @@ export class MfaSettingsService {
   }
 
   /**
-   * One transaction on PostgreSQL. On SQLite TypeORM shares one connection among all requests,
-   * so a transaction there would take in other requests' statements; each step below is atomic
-   * by itself and ordered so that an interruption leaves a safe state.
+   * One transaction: the change and its security event commit together. On SQLite these
+   * transactions are queued (inTransaction) and their steps stay ordered so that an
+   * interruption leaves a safe state.
    */
   private atomically<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type !== 'postgres') {
-      return work(this.dataSource.manager);
-    }
-    return this.dataSource.transaction(work);
+    return inTransaction(this.dataSource, work);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -10,14 +10,16 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { ConfirmTotpDto } from './dto/confirm-totp.dto';
 import { PasswordAndCodeDto } from './dto/password-and-code.dto';
 import { RecoveryCodesResponseDto } from './dto/recovery-codes-response.dto';
 import { SetupTotpDto } from './dto/setup-totp.dto';
 import { TotpSetupResponseDto } from './dto/totp-setup-response.dto';
-import { MfaSettingsService } from './mfa-settings.service';
+import { MfaSettingsService, type Caller } from './mfa-settings.service';
 
 const TOO_MANY = 'Too many failed logins of the account (wrong passwords and codes count)';
 
@@ -44,10 +46,11 @@ export class MfaController {
   @ApiConflictResponse({ description: 'The second factor is already on' })
   setup(
     @CurrentUser('id') userId: string,
-    @Ip() address: string,
+    @CurrentSessionId() sessionId: string,
+    @Req() request: FastifyRequest,
     @Body() dto: SetupTotpDto,
   ): Promise<TotpSetupResponseDto> {
-    return this.settings.setup({ userId, address }, dto.currentPassword);
+    return this.settings.setup(callerOf(userId, sessionId, request), dto.currentPassword);
   }
 
   @Post('totp/confirm')
@@ -65,11 +68,11 @@ export class MfaController {
   async confirm(
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
-    @Ip() address: string,
+    @Req() request: FastifyRequest,
     @Body() dto: ConfirmTotpDto,
   ): Promise<RecoveryCodesResponseDto> {
     return {
-      recoveryCodes: await this.settings.confirm({ userId, address }, sessionId, dto.code),
+      recoveryCodes: await this.settings.confirm(callerOf(userId, sessionId, request), dto.code),
     };
   }
 
@@ -86,12 +89,13 @@ export class MfaController {
   @ApiForbiddenResponse({ description: 'The current password is wrong' })
   async regenerateRecoveryCodes(
     @CurrentUser('id') userId: string,
-    @Ip() address: string,
+    @CurrentSessionId() sessionId: string,
+    @Req() request: FastifyRequest,
     @Body() dto: PasswordAndCodeDto,
   ): Promise<RecoveryCodesResponseDto> {
     return {
       recoveryCodes: await this.settings.regenerateRecoveryCodes(
-        { userId, address },
+        callerOf(userId, sessionId, request),
         dto.currentPassword,
         dto.code,
       ),
@@ -110,9 +114,18 @@ export class MfaController {
   @ApiForbiddenResponse({ description: 'The current password is wrong' })
   disable(
     @CurrentUser('id') userId: string,
-    @Ip() address: string,
+    @CurrentSessionId() sessionId: string,
+    @Req() request: FastifyRequest,
     @Body() dto: PasswordAndCodeDto,
   ): Promise<void> {
-    return this.settings.disable({ userId, address }, dto.currentPassword, dto.code);
+    return this.settings.disable(
+      callerOf(userId, sessionId, request),
+      dto.currentPassword,
+      dto.code,
+    );
   }
+}
+
+function callerOf(userId: string, sessionId: string, request: FastifyRequest): Caller {
+  return { userId, sessionId, client: clientInfoOf(request) };
 }

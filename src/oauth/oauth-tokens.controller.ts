@@ -1,4 +1,13 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -10,8 +19,10 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { TokenEndpoint } from '../auth/decorators/token-endpoint.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { IntrospectTokenDto } from './dto/introspect-token.dto';
 import { IntrospectionResponseDto } from './dto/introspection-response.dto';
 import { RevokeTokenDto } from './dto/revoke-token.dto';
@@ -45,8 +56,8 @@ export class OAuthTokensController {
   @ApiBody({ type: RevokeTokenDto })
   @ApiOkResponse({ description: 'Done (or nothing to do); empty body' })
   @ApiBadRequestResponse({ description: '`token` missing or not a string (`invalid_request`)' })
-  async revoke(@Body() dto: RevokeTokenDto): Promise<void> {
-    await this.oauthTokens.revoke(dto.token);
+  async revoke(@Body() dto: RevokeTokenDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.oauthTokens.revoke(dto.token, clientInfoOf(request));
   }
 
   @Public()

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import { SecurityEventsModule } from '../security-events/security-events.module';
+import type { SecurityEventsService } from '../security-events/security-events.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import type { ActiveUserLookup } from './active-user.lookup';
@@ -21,9 +23,11 @@ const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 
 /** Only what open() and purgeDead() touch; the rest of the service is covered end to end. */
 function build(deleteImpl: () => Promise<{ affected?: number }>) {
+  const insert = jest.fn(() => Promise.resolve({}));
   const sessions = {
     create: (values: Partial<Session>) => values as Session,
-    insert: jest.fn(() => Promise.resolve({})),
+    insert,
+    manager: { insert },
     delete: jest.fn(deleteImpl),
   };
   const config = AppConfig.from({
@@ -34,6 +38,8 @@ function build(deleteImpl: () => Promise<{ affected?: number }>) {
     {} as Repository<SpentRefreshToken>,
     {} as ActiveUserLookup,
     config,
+    {} as SecurityEventsService,
+    {} as DataSource,
   );
   return { service, sessions };
 }
@@ -126,6 +132,7 @@ describe(`${SessionsService.name} doors`, () => {
         provide: AppConfig,
         useValue: AppConfig.from({
           jwt: { refreshTtlSeconds: 3600 },
+          auditRetentionSeconds: 86400,
         } as unknown as Omit<AppConfig, 'isProduction'>),
       },
     ],
@@ -139,6 +146,7 @@ describe(`${SessionsService.name} doors`, () => {
       imports: [
         configModule,
         TypeOrmModule.forRoot({ ...options, migrationsRun: true }),
+        SecurityEventsModule,
         SessionsModule,
       ],
     }).compile();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -9,8 +9,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { UserResponseDto } from './dto/user-response.dto';
@@ -59,7 +61,8 @@ export class MeController {
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
     @Body() dto: ChangePasswordDto,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    return this.me.changePassword(userId, sessionId, dto);
+    return this.me.changePassword(userId, sessionId, dto, clientInfoOf(request));
   }
 }

@@ -1,4 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ClientInfo } from '../common/client-info';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
@@ -6,6 +9,7 @@ import { PasswordHasher } from './password-hasher.service';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 import { passwordStrengthProblem } from './validation/password-policy';
+import { inTransaction } from '../database/in-transaction';
 
 /** What signed-in users do to their own account: edit the profile, change the password. */
 @Injectable()
@@ -14,6 +18,8 @@ export class MeService {
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly events: SecurityEventsService,
+    private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -34,12 +40,14 @@ export class MeService {
   /**
    * Needs the current password (403 when wrong), applies the password policy with the user's
    * own email and username, then ends every other session: whoever else held one is signed out,
-   * while the caller stays signed in.
+   * while the caller stays signed in. The new hash, the ended sessions and the
+   * `password.changed` event commit together.
    */
   async changePassword(
     userId: string,
     keepSessionId: string,
     dto: ChangePasswordDto,
+    client: ClientInfo,
   ): Promise<void> {
     // Reloaded rather than taken from the request: the hash must be the stored one, now.
     const user = await this.users.getById(userId);
@@ -50,7 +58,17 @@ export class MeService {
     if (problem) {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
-    await this.users.updatePasswordHash(userId, await this.passwords.hash(dto.newPassword));
-    await this.sessions.revokeAllExcept(userId, keepSessionId);
+    const passwordHash = await this.passwords.hash(dto.newPassword);
+    await inTransaction(this.dataSource, async (manager) => {
+      await this.users.updatePasswordHash(userId, passwordHash, manager);
+      await this.sessions.revokeAllExcept(userId, keepSessionId, manager);
+      await this.events.record(manager, {
+        type: 'password.changed',
+        userId,
+        actorId: userId,
+        sessionId: keepSessionId,
+        client,
+      });
+    });
   }
 }

@@ -53,9 +53,13 @@ export class UsersService {
       .getOne();
   }
 
-  /** Inserts the user; the database's unique indexes decide a clash, which becomes a 409. */
-  async create(newUser: NewUser): Promise<User> {
-    const user = this.users.create({
+  /**
+   * Inserts the user, in the caller's transaction when given one (registration records its
+   * event in it); the database's unique indexes decide a clash, which becomes a 409.
+   */
+  async create(newUser: NewUser, manager?: EntityManager): Promise<User> {
+    const users = manager?.getRepository(User) ?? this.users;
+    const user = users.create({
       email: newUser.email,
       username: newUser.username,
       passwordHash: newUser.passwordHash,
@@ -64,7 +68,7 @@ export class UsersService {
       roles: newUser.roles ?? [Role.User],
     });
     try {
-      return await this.users.save(user);
+      return await users.save(user);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException('Email or username is already taken');
@@ -94,8 +98,13 @@ export class UsersService {
     return this.getById(id);
   }
 
-  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id: userId }, { passwordHash });
+  /** `manager`: the caller's transaction (the password change records its event in it). */
+  async updatePasswordHash(
+    userId: string,
+    passwordHash: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.users.manager).update(User, { id: userId }, { passwordHash });
   }
 
   /** The second factor's switch (src/mfa calls it inside the transaction that sets it up). */
