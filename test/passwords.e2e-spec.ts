@@ -1,4 +1,5 @@
 import bcrypt from 'bcrypt';
+import { PasswordHasher } from '../src/users/password-hasher.service';
 import { User } from '../src/users/user.entity';
 import {
   PASSWORD_COMMON_MESSAGE,
@@ -87,6 +88,30 @@ describe('Password rules', () => {
       expect(bcrypt.getRounds(passwordHash)).toBe(5);
       expect(await bcrypt.compare(testUser.password, passwordHash)).toBe(true);
       await login(testApp, testUser);
+    });
+
+    it('keeps a password changed while the login upgraded the old hash, and fails that login', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const repository = testApp.dataSource.getRepository(User);
+      const changedHash = await bcrypt.hash('a password set meanwhile', 5);
+      const hasher = testApp.app.get(PasswordHasher);
+      const hash = hasher.hash.bind(hasher);
+      // The password is changed between the login's check and its upgrade of the hash.
+      const spy = jest.spyOn(hasher, 'hash').mockImplementationOnce(async (password) => {
+        await repository.update({ id: testUser.user.id }, { passwordHash: changedHash });
+        return hash(password);
+      });
+
+      const response = await testApp
+        .http()
+        .post('/api/v1/auth/login')
+        .type('form')
+        .send({ username: testUser.user.username, password: testUser.password });
+      spy.mockRestore();
+
+      expect(response.status).toBe(401);
+      const stored = await repository.findOneByOrFail({ id: testUser.user.id });
+      expect(stored.passwordHash).toBe(changedHash);
     });
 
     it('keeps the hash after a wrong password', async () => {

@@ -13,6 +13,7 @@ import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+const ACCOUNT_DISABLED = 'This account is disabled';
 
 @Injectable()
 export class AuthService {
@@ -56,18 +57,40 @@ export class AuthService {
     await this.loginAttempts.succeeded(account, client.ip);
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
-      throw new ForbiddenException('This account is disabled');
+      throw new ForbiddenException(ACCOUNT_DISABLED);
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
-      await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
+      const rehashed = await this.passwords.hash(password);
+      // Only over the hash just verified: a password changed meanwhile is kept, and this login
+      // then fails when it opens its session (the hash it verified is no longer the user's).
+      if (await this.users.replacePasswordHash(user.id, user.passwordHash, rehashed)) {
+        user.passwordHash = rehashed;
+      }
     }
     return user;
   }
 
+  /**
+   * Opens the session of a login whose password {@link validateCredentials} verified. Should the
+   * account have changed in between (password changed, disabled, deleted), no session is opened
+   * and the login fails as it would have a moment later: 403 when disabled, else 401.
+   */
   async login(user: User, client: ClientInfo): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, client);
+    const issued = await this.sessions.open(
+      { userId: user.id, passwordHash: user.passwordHash },
+      client,
+    );
+    if (!issued) {
+      const now = await this.users.findById(user.id);
+      if (now && !now.isActive) {
+        this.metrics.recordLogin('disabled');
+        throw new ForbiddenException(ACCOUNT_DISABLED);
+      }
+      this.metrics.recordLogin('invalid_credentials');
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
     this.metrics.recordLogin('success');
-    return this.tokens.issue(user, session, refreshToken);
+    return this.tokens.issue(user, issued.session, issued.refreshToken);
   }
 
   /**

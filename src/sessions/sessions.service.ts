@@ -8,12 +8,23 @@ import { isUniqueViolation } from '../database/database-errors';
 import type { User } from '../users/user.entity';
 import { ActiveUserLookup } from './active-user.lookup';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
+import { insertSessionIfCurrent } from './session-insert';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
 
 export interface IssuedSession {
   session: Session;
   refreshToken: string;
+}
+
+/**
+ * What a sign-in verified: the user, and the password hash the password matched. A session is
+ * opened only while that hash is still the user's and the user is active (see {@link
+ * SessionsService.open}).
+ */
+export interface VerifiedCredential {
+  userId: string;
+  passwordHash: string;
 }
 
 export type RotationResult =
@@ -41,12 +52,18 @@ export class SessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  async open(userId: string, client: ClientInfo): Promise<IssuedSession> {
+  /**
+   * Opens a session for a verified sign-in, or returns null when the account changed since it was
+   * read: its password was changed, it was disabled or deleted. The check and the insert are one
+   * statement (see {@link insertSessionIfCurrent}), so a change that ends the user's sessions
+   * either comes first, and nothing is opened, or comes after, and ends this session too.
+   */
+  async open(credential: VerifiedCredential, client: ClientInfo): Promise<IssuedSession | null> {
     const now = new Date();
     const refreshToken = generateRefreshToken();
     const session = this.sessions.create({
       id: randomUUID(),
-      userId,
+      userId: credential.userId,
       refreshTokenHash: hashRefreshToken(refreshToken),
       createdAt: now,
       lastUsedAt: now,
@@ -55,7 +72,9 @@ export class SessionsService {
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip.slice(0, 64),
     });
-    await this.sessions.insert(session);
+    if (!(await insertSessionIfCurrent(this.sessions.manager, session, credential.passwordHash))) {
+      return null;
+    }
     await this.purgeIfDue(now);
     return { session, refreshToken };
   }
@@ -150,9 +169,17 @@ export class SessionsService {
     );
   }
 
-  /** Ends every session of the user but one (the password change keeps the caller's). */
-  async revokeAllExcept(userId: string, keepSessionId: string): Promise<void> {
-    await this.sessions.update(
+  /**
+   * Ends every session of the user but one (the password change keeps the caller's); `manager`
+   * as for {@link revokeAllForUser}.
+   */
+  async revokeAllExcept(
+    userId: string,
+    keepSessionId: string,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.sessions.manager).update(
+      Session,
       { userId, id: Not(keepSessionId), revokedAt: IsNull() },
       { revokedAt: new Date() },
     );

@@ -1,4 +1,6 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { inWriteTransaction } from '../database/write-transaction';
 import { SessionsService } from '../sessions/sessions.service';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
@@ -7,6 +9,8 @@ import type { User } from './user.entity';
 import { UsersService } from './users.service';
 import { passwordStrengthProblem } from './validation/password-policy';
 
+const WRONG_CURRENT_PASSWORD = 'The current password is incorrect';
+
 /** What signed-in users do to their own account: edit the profile, change the password. */
 @Injectable()
 export class MeService {
@@ -14,6 +18,7 @@ export class MeService {
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
+    private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -44,13 +49,23 @@ export class MeService {
     // Reloaded rather than taken from the request: the hash must be the stored one, now.
     const user = await this.users.getById(userId);
     if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      throw new ForbiddenException('The current password is incorrect');
+      throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
     }
     const problem = passwordStrengthProblem(dto.newPassword, user);
     if (problem) {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
-    await this.users.updatePasswordHash(userId, await this.passwords.hash(dto.newPassword));
-    await this.sessions.revokeAllExcept(userId, keepSessionId);
+    const newHash = await this.passwords.hash(dto.newPassword);
+    const changed = await inWriteTransaction(this.dataSource, async (manager) => {
+      if (!(await this.users.replacePasswordHash(userId, user.passwordHash, newHash, manager))) {
+        return false;
+      }
+      await this.sessions.revokeAllExcept(userId, keepSessionId, manager);
+      return true;
+    });
+    if (!changed) {
+      // Another change of the password won the race: the one checked is no longer current.
+      throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/database-errors';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -94,7 +94,23 @@ export class UsersService {
     return this.getById(id);
   }
 
-  async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id: userId }, { passwordHash });
+  /**
+   * Replaces the password hash only if it is still `expectedHash`, the one the caller verified a
+   * password against; false when it changed meanwhile (another password change, a reset) or the
+   * user is gone, so a slower writer never overwrites a newer password. `manager` runs it in the
+   * caller's transaction.
+   */
+  async replacePasswordHash(
+    userId: string,
+    expectedHash: string,
+    passwordHash: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<boolean> {
+    const result = await manager.update(
+      User,
+      { id: userId, passwordHash: expectedHash },
+      { passwordHash },
+    );
+    return result.affected === 1;
   }
 }
