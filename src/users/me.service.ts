@@ -2,6 +2,8 @@ import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/com
 import { DataSource } from 'typeorm';
 import { inWriteTransaction } from '../database/write-transaction';
 import { SessionsService } from '../sessions/sessions.service';
+import type { ClientInfo } from '../common/client-info';
+import { CurrentPasswordVerifier, WRONG_CURRENT_PASSWORD } from './current-password.verifier';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
 import { PasswordHasher } from './password-hasher.service';
@@ -9,14 +11,13 @@ import type { User } from './user.entity';
 import { UsersService } from './users.service';
 import { passwordStrengthProblem } from './validation/password-policy';
 
-const WRONG_CURRENT_PASSWORD = 'The current password is incorrect';
-
 /** What signed-in users do to their own account: edit the profile, change the password. */
 @Injectable()
 export class MeService {
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly currentPassword: CurrentPasswordVerifier,
     private readonly sessions: SessionsService,
     private readonly dataSource: DataSource,
   ) {}
@@ -37,24 +38,24 @@ export class MeService {
   }
 
   /**
-   * Needs the current password (403 when wrong), applies the password policy with the user's
-   * own email and username, then ends every other session: whoever else held one is signed out,
-   * while the caller stays signed in.
+   * Applies the password policy with the user's own email and username, then needs the current
+   * password (checked and limited by CurrentPasswordVerifier), then ends every other session:
+   * whoever else held one is signed out, while the caller stays signed in. The new password is
+   * judged first, so a refused one gets the same 400 whether the current password was right.
    */
   async changePassword(
     userId: string,
     keepSessionId: string,
     dto: ChangePasswordDto,
+    client: ClientInfo,
   ): Promise<void> {
     // Reloaded rather than taken from the request: the hash must be the stored one, now.
     const user = await this.users.getById(userId);
-    if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
-    }
     const problem = passwordStrengthProblem(dto.newPassword, user);
     if (problem) {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
+    await this.currentPassword.verify(user, dto.currentPassword, client);
     const newHash = await this.passwords.hash(dto.newPassword);
     const changed = await inWriteTransaction(this.dataSource, async (manager) => {
       if (!(await this.users.replacePasswordHash(userId, user.passwordHash, newHash, manager))) {
