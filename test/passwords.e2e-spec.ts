@@ -130,4 +130,37 @@ describe('Password rules', () => {
       expect(stored.passwordHash).toBe(testUser.user.passwordHash);
     });
   });
+
+  describe('POST /auth/login with LOGIN_MAX_ATTEMPTS=2', () => {
+    let limited: TestApp;
+
+    beforeAll(async () => {
+      limited = await createTestApp({ LOGIN_MAX_ATTEMPTS: '2' });
+    });
+
+    afterAll(async () => {
+      await limited.close();
+    });
+
+    const loginWith = (username: string, password: string) =>
+      limited.http().post('/api/v1/auth/login').type('form').send({ username, password });
+
+    it('refuses a password over 72 bytes whose first 72 are the password, as a counted failure', async () => {
+      // 72 bytes: bcrypt compares only these, so any suffix used to pass as well.
+      const password = 'é'.repeat(30) + 'lantern pick';
+      expect(Buffer.byteLength(password)).toBe(72);
+      const testUser = await createUser(limited.dataSource, { password });
+      const username = testUser.user.username;
+      expect((await loginWith(username, password)).status).toBe(200);
+
+      for (const suffix of ['x', ' and anything at all']) {
+        const response = await loginWith(username, password + suffix);
+        expect(response.status).toBe(401);
+        expect(response.body).toMatchObject({ message: 'Incorrect username or password' });
+      }
+
+      // Both failures counted on the account: the right password is refused unchecked now.
+      expect((await loginWith(username, password)).status).toBe(429);
+    });
+  });
 });
