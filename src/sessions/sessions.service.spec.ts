@@ -21,7 +21,7 @@ const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
 const CREDENTIAL = { userId: 'user-1', passwordHash: 'verified-hash' };
 
 /** Only what open() and purgeDead() touch; the rest of the service is covered end to end. */
-function build(deleteImpl: () => Promise<{ affected?: number }>) {
+function build(deleteImpl: () => Promise<{ affected?: number }>, sessionMaxAgeSeconds = 86400) {
   // The conditional insert's one statement (session-insert.ts), answered as SQLite would.
   const insert = jest.fn(() => Promise.resolve([{ id: 'inserted' }]));
   const sessions = {
@@ -37,7 +37,7 @@ function build(deleteImpl: () => Promise<{ affected?: number }>) {
     },
   };
   const config = AppConfig.from({
-    jwt: { refreshTtlSeconds: 3600 },
+    jwt: { refreshTtlSeconds: 3600, sessionMaxAgeSeconds },
   } as unknown as Omit<AppConfig, 'isProduction'>);
   const service = new SessionsService(
     sessions as unknown as Repository<Session>,
@@ -96,6 +96,13 @@ describe(SessionsService.name, () => {
       expect(session.createdAt.getTime()).toBe(START);
       expect(session.revokedAt).toBeNull();
     });
+    it('ends the session at the max age when that comes before the refresh TTL', async () => {
+      const { service } = build(() => Promise.resolve({ affected: 0 }), 60);
+
+      const issued = await service.open(CREDENTIAL, CLIENT);
+
+      expect(issued?.session.expiresAt.getTime()).toBe(START + 60 * 1000);
+    });
   });
 
   describe('purgeDead', () => {
@@ -136,7 +143,7 @@ describe(`${SessionsService.name} doors`, () => {
       {
         provide: AppConfig,
         useValue: AppConfig.from({
-          jwt: { refreshTtlSeconds: 3600 },
+          jwt: { refreshTtlSeconds: 3600, sessionMaxAgeSeconds: 86400 },
         } as unknown as Omit<AppConfig, 'isProduction'>),
       },
     ],

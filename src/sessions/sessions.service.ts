@@ -67,7 +67,7 @@ export class SessionsService {
       refreshTokenHash: hashRefreshToken(refreshToken),
       createdAt: now,
       lastUsedAt: now,
-      expiresAt: this.refreshExpiry(now),
+      expiresAt: this.refreshExpiry(now, now),
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip.slice(0, 64),
@@ -115,7 +115,7 @@ export class SessionsService {
       throw error;
     }
     const nextToken = generateRefreshToken();
-    const expiresAt = this.refreshExpiry(now);
+    const expiresAt = this.refreshExpiry(now, session.createdAt);
     const swapped = await this.sessions.update(
       { id: session.id, refreshTokenHash: hash, revokedAt: IsNull(), expiresAt: MoreThan(now) },
       { refreshTokenHash: hashRefreshToken(nextToken), lastUsedAt: now, expiresAt },
@@ -240,7 +240,18 @@ export class SessionsService {
     }
   }
 
-  private refreshExpiry(from: Date): Date {
-    return new Date(from.getTime() + this.config.jwt.refreshTtlSeconds * 1000);
+  /**
+   * A refresh token lives JWT_REFRESH_TTL from its issue, but never past the session's sign-in
+   * plus JWT_SESSION_MAX_AGE: a stolen session that keeps refreshing still ends, and with it the
+   * spent hashes it piled up (they are purged with the session).
+   */
+  private refreshExpiry(issuedAt: Date, signedInAt: Date): Date {
+    const { refreshTtlSeconds, sessionMaxAgeSeconds } = this.config.jwt;
+    return new Date(
+      Math.min(
+        issuedAt.getTime() + refreshTtlSeconds * 1000,
+        signedInAt.getTime() + sessionMaxAgeSeconds * 1000,
+      ),
+    );
   }
 }
