@@ -14,10 +14,23 @@ export interface JwtSettings {
   readonly audience: string;
 }
 
+export interface EncryptionSettings {
+  /** ENCRYPTION_KEY (its UTF-8 bytes): the input key material of secrets kept at rest. */
+  readonly key: string;
+  readonly keyGenerated: boolean;
+}
+
 export interface BootstrapAdminSettings {
   readonly email: string;
   readonly password: string;
   readonly username: string;
+}
+
+export interface MailSettings {
+  /** smtp:// or smtps:// URL; unset: mail is logged (development) or kept in the outbox (production). */
+  readonly smtpUrl?: string;
+  /** The From of every mail. */
+  readonly from: string;
 }
 
 /**
@@ -30,6 +43,7 @@ export class AppConfig {
   readonly port!: number;
   readonly database!: DatabaseTarget;
   readonly jwt!: JwtSettings;
+  readonly encryption!: EncryptionSettings;
   readonly bcryptCost!: number;
   readonly redisUrl?: string;
   /** Prefix of every key this app writes to Redis, so apps (or test runs) can share one server. */
@@ -42,6 +56,7 @@ export class AppConfig {
   readonly authRateLimit!: number;
   readonly metricsToken?: string;
   readonly logLevel!: string;
+  readonly mail!: MailSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

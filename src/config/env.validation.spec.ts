@@ -5,11 +5,13 @@ import { ConfigValidationError } from './config-validation.error';
 import { parseEnvironment, type RawEnvironment } from './env.validation';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
+/** Given everywhere below but in its own cases (production-posture.spec.ts): production needs it. */
+const ENCRYPTION_KEY = 'a-test-encryption-key-of-32-bytes-or-more';
 
 /** The problems a parse reports, or [] when it succeeds. */
 function problemsOf(raw: RawEnvironment, dataDirectory?: string): string[] {
   try {
-    parseEnvironment(raw, { dataDirectory });
+    parseEnvironment({ ENCRYPTION_KEY, ...raw }, { dataDirectory });
     return [];
   } catch (error) {
     if (error instanceof ConfigValidationError) {
@@ -58,6 +60,7 @@ describe(parseEnvironment.name, () => {
         authRateLimit: 60,
         metricsToken: undefined,
         logLevel: 'info',
+        mail: { smtpUrl: undefined, from: 'nest-auth <no-reply@localhost>' },
       });
       expect(config.isProduction).toBe(false);
     });
@@ -199,8 +202,32 @@ describe(parseEnvironment.name, () => {
       ['METRICS_TOKEN', { METRICS_TOKEN: 'scrape-me' }, { metricsToken: 'scrape-me' }],
       ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
       ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+      [
+        'ENCRYPTION_KEY',
+        { ENCRYPTION_KEY: 'é'.repeat(16) },
+        { encryption: { key: 'é'.repeat(16), keyGenerated: false } },
+      ],
+      [
+        'an smtp:// URL with credentials',
+        { SMTP_URL: 'smtp://user:p%40ss@mail.example.com:587' },
+        { mail: { smtpUrl: 'smtp://user:p%40ss@mail.example.com:587' } },
+      ],
+      [
+        'an smtps:// URL without a port',
+        { SMTP_URL: 'smtps://mail.example.com' },
+        { mail: { smtpUrl: 'smtps://mail.example.com' } },
+      ],
+      [
+        'MAIL_FROM with a display name',
+        { MAIL_FROM: 'Example Support <support@example.com>' },
+        { mail: { from: 'Example Support <support@example.com>' } },
+      ],
+      ['MAIL_FROM as a bare address', { MAIL_FROM: 'a@b.test' }, { mail: { from: 'a@b.test' } }],
     ])('reads %s', (_case, raw, expected) => {
-      const config = parseEnvironment({ JWT_SECRET: SECRET, ...raw }, { dataDirectory });
+      const config = parseEnvironment(
+        { JWT_SECRET: SECRET, ENCRYPTION_KEY, ...raw },
+        { dataDirectory },
+      );
 
       expect(config).toMatchObject(expected);
     });
@@ -208,7 +235,11 @@ describe(parseEnvironment.name, () => {
     it('accepts a 32-byte JWT_SECRET in production, counting UTF-8 bytes', () => {
       const secret = 'é'.repeat(16);
 
-      const config = parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: secret });
+      const config = parseEnvironment({
+        NODE_ENV: 'production',
+        JWT_SECRET: secret,
+        ENCRYPTION_KEY: SECRET,
+      });
 
       expect(config.jwt.secret).toBe(secret);
       expect(config.isProduction).toBe(true);
@@ -258,6 +289,12 @@ describe(parseEnvironment.name, () => {
       ['LOGIN_WINDOW', { LOGIN_WINDOW: 'forever' }],
       ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '0' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+      ['SMTP_URL', { SMTP_URL: 'mail.example.com:25' }],
+      ['SMTP_URL', { SMTP_URL: 'http://mail.example.com' }],
+      ['SMTP_URL', { SMTP_URL: 'smtp://' }],
+      ['SMTP_URL', { SMTP_URL: 'smtp://user:pass@[bad' }],
+      ['MAIL_FROM', { MAIL_FROM: 'not an address' }],
+      ['MAIL_FROM', { MAIL_FROM: 'a@b.test, c@d.test' }],
     ])('refuses a bad %s with one line naming it: %j', (key, raw) => {
       const problems = problemsOf({ JWT_SECRET: SECRET, ...raw }, dataDirectory);
 
@@ -300,12 +337,19 @@ describe(parseEnvironment.name, () => {
     });
   });
 
+  it('never repeats an invalid SMTP_URL, which may hold a password', () => {
+    const problems = problemsOf({ JWT_SECRET: SECRET, SMTP_URL: 'htp://user:hunter22@host' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).not.toContain('hunter22');
+  });
+
   describe('the development secret', () => {
     it('is generated under the data directory, at least 32 bytes, with a warning', () => {
       const warnings: string[] = [];
 
       const config = parseEnvironment(
-        { NODE_ENV: 'development' },
+        { NODE_ENV: 'development', ENCRYPTION_KEY },
         { dataDirectory, warn: (message) => warnings.push(message) },
       );
 
@@ -349,7 +393,7 @@ describe(parseEnvironment.name, () => {
       const warnings: string[] = [];
 
       const config = parseEnvironment(
-        { JWT_SECRET: 'short' },
+        { JWT_SECRET: 'short', ENCRYPTION_KEY },
         { dataDirectory, warn: (message) => warnings.push(message) },
       );
 

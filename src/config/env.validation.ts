@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { join } from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { AppConfig, type TrustProxySetting } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
@@ -12,6 +14,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const MIN_SECRET_BYTES = 32;
 const MIN_PRODUCTION_BCRYPT_COST = 10;
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const DEFAULT_MAIL_FROM = 'nest-auth <no-reply@localhost>';
 
 export interface ParseEnvironmentOptions {
   /** Where a development JWT secret is kept when none is configured. */
@@ -99,6 +102,23 @@ export function parseEnvironment(
     }
   }
 
+  // Its own key, never derived from JWT_SECRET: rotating the signing key must not make the
+  // TOTP seeds unreadable (and so lock every user with a second factor out).
+  let encryptionKey = read('ENCRYPTION_KEY');
+  const encryptionKeyGenerated = encryptionKey === undefined && !isProduction;
+  if (encryptionKey === undefined && isProduction) {
+    fail(
+      'ENCRYPTION_KEY',
+      `is required in production (at least ${MIN_SECRET_BYTES} bytes)`,
+      undefined,
+    );
+  } else if (
+    encryptionKey !== undefined &&
+    Buffer.byteLength(encryptionKey, 'utf8') < MIN_SECRET_BYTES
+  ) {
+    fail('ENCRYPTION_KEY', `must be at least ${MIN_SECRET_BYTES} bytes`, undefined);
+  }
+
   const accessTtlSeconds = duration('JWT_ACCESS_TTL', '15m');
   const refreshTtlSeconds = duration('JWT_REFRESH_TTL', '7d');
   const sessionMaxAgeSeconds = duration('JWT_SESSION_MAX_AGE', '30d');
@@ -141,12 +161,39 @@ export function parseEnvironment(
   const authRateLimit = integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
+  const smtpUrl = read('SMTP_URL');
+  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) {
+    // The value is not echoed: it may hold the SMTP password.
+    fail(
+      'SMTP_URL',
+      'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587',
+      undefined,
+    );
+  }
+  const mailFrom = read('MAIL_FROM') ?? DEFAULT_MAIL_FROM;
+  if (!isMailbox(mailFrom)) {
+    fail(
+      'MAIL_FROM',
+      `must be one address such as "nest-auth <no-reply@example.com>" (got "${mailFrom}")`,
+      undefined,
+    );
+  }
+
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
   }
+  const dataDirectory = options.dataDirectory ?? './data';
   if (secretGenerated) {
-    secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
-    warn('JWT_SECRET is not set: using a generated development key kept in ./data/');
+    secret = loadOrCreateDevelopmentSecret(dataDirectory, 'jwt-secret');
+    warn(
+      `JWT_SECRET is not set: using a generated development key kept in ${join(dataDirectory, 'jwt-secret')}`,
+    );
+  }
+  if (encryptionKeyGenerated) {
+    encryptionKey = loadOrCreateDevelopmentSecret(dataDirectory, 'encryption-key');
+    warn(
+      `ENCRYPTION_KEY is not set: using a generated development key kept in ${join(dataDirectory, 'encryption-key')}`,
+    );
   }
 
   return AppConfig.from({
@@ -163,6 +210,7 @@ export function parseEnvironment(
       issuer: read('JWT_ISSUER') ?? 'nest-auth',
       audience: read('JWT_AUDIENCE') ?? 'nest-auth-api',
     },
+    encryption: { key: encryptionKey ?? '', keyGenerated: encryptionKeyGenerated },
     bcryptCost,
     redisUrl,
     redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? 'nest-auth',
@@ -181,6 +229,7 @@ export function parseEnvironment(
     authRateLimit,
     metricsToken: read('METRICS_TOKEN'),
     logLevel,
+    mail: { smtpUrl, from: mailFrom },
   });
 }
 
@@ -191,6 +240,21 @@ function isRedisUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isSmtpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Exactly one address, with or without a display name. */
+function isMailbox(text: string): boolean {
+  const parsed = addressparser(text, { flatten: true });
+  return parsed.length === 1 && /^[^\s@]+@[^\s@]+$/.test(parsed[0].address ?? '');
 }
 
 function isOrigin(text: string): boolean {

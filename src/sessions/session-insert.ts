@@ -10,6 +10,7 @@ const VALUE_COLUMNS = [
   'expiresAt',
   'userAgent',
   'ip',
+  'amr',
 ] as const satisfies readonly (keyof Session)[];
 
 /**
@@ -35,7 +36,7 @@ export async function insertSessionIfCurrent(
   const metadata = manager.connection.getMetadata(Session);
   const driver = manager.connection.driver;
   const onPostgres = manager.connection.options.type === 'postgres';
-  // Dates become the text SQLite stores or the value pg sends, as a repository insert makes them.
+  // Dates and the simple-array `amr` become the values a repository insert would send.
   const parameters: unknown[] = VALUE_COLUMNS.map((property) => {
     const column = metadata.findColumnWithPropertyName(property);
     if (!column) {

@@ -57,8 +57,13 @@ export class SessionsService {
    * read: its password was changed, it was disabled or deleted. The check and the insert are one
    * statement (see {@link insertSessionIfCurrent}), so a change that ends the user's sessions
    * either comes first, and nothing is opened, or comes after, and ends this session too.
+   * `amr`: how the user signed in (RFC 8176), kept for every access token of the session.
    */
-  async open(credential: VerifiedCredential, client: ClientInfo): Promise<IssuedSession | null> {
+  async open(
+    credential: VerifiedCredential,
+    client: ClientInfo,
+    amr: readonly string[] = ['pwd'],
+  ): Promise<IssuedSession | null> {
     const now = new Date();
     const refreshToken = generateRefreshToken();
     const session = this.sessions.create({
@@ -71,6 +76,7 @@ export class SessionsService {
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip.slice(0, 64),
+      amr: [...amr],
     });
     if (!(await insertSessionIfCurrent(this.sessions.manager, session, credential.passwordHash))) {
       return null;

@@ -30,8 +30,10 @@ export class CurrentPasswordVerifier {
   /**
    * Resolves when `password` is the user's; throws a 429 (with Retry-After) when the account or
    * the address is past the failed-login limit, checking nothing, and a 403 when it is wrong, which
-   * counts as a failed login of the account and of the address. A right password resets the
-   * account's count, as a successful login does. `user` is the row as just loaded.
+   * counts as a failed login of the account and of the address. A right password gives its
+   * attempt back but clears no earlier failure: whoever holds a session and the password must not
+   * be able to wipe the count of wrong second-factor codes (src/mfa does the same). `user` is the
+   * row as just loaded.
    */
   async verify(
     user: Pick<User, 'id' | 'passwordHash'>,
@@ -43,6 +45,6 @@ export class CurrentPasswordVerifier {
     if (!(await this.passwords.verify(password, user.passwordHash))) {
       throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
     }
-    await this.loginAttempts.succeeded(account, client.ip);
+    await this.loginAttempts.refund(account, client.ip);
   }
 }

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/database-errors';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -112,5 +112,10 @@ export class UsersService {
       { passwordHash },
     );
     return result.affected === 1;
+  }
+
+  /** The second factor's switch (src/mfa calls it inside the transaction that sets it up). */
+  async setMfaEnabled(userId: string, enabled: boolean, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.users.manager).update(User, { id: userId }, { mfaEnabled: enabled });
   }
 }

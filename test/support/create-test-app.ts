@@ -1,4 +1,4 @@
-import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
+import type { LoggerService, LogLevel, ModuleMetadata, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
@@ -15,6 +15,7 @@ import { LogDestination } from '../../src/logging/log-destination';
 import { copySqliteTemplate, usingPostgres } from './test-database';
 
 export const TEST_JWT_SECRET = 'e2e-test-secret-with-at-least-32-bytes-of-key';
+export const TEST_ENCRYPTION_KEY = 'e2e-test-encryption-key-never-the-jwt-one';
 export const TEST_JWT_ISSUER = 'nest-auth';
 export const TEST_JWT_AUDIENCE = 'nest-auth-api';
 
@@ -32,6 +33,13 @@ export interface TestAppOptions {
   imports?: NonNullable<ModuleMetadata['imports']>;
   /** Read the app's JSON log lines here (the JSON logger replaces Nest's quiet test logger). */
   logDestination?: DestinationStream;
+  /** Providers replaced by values (shorter outbox timings, say). */
+  overrideProviders?: ProviderOverride[];
+}
+
+export interface ProviderOverride {
+  provide: Type;
+  useValue: unknown;
 }
 
 /** The run's database for PostgreSQL, or a private copy of the migrated SQLite template. */
@@ -52,6 +60,7 @@ export function testConfig(env: RawEnvironment = {}, databaseUrl = testDatabaseU
     ...process.env,
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     BCRYPT_COST: '4',
     LOG_LEVEL: 'error',
     REDIS_URL: '',
@@ -76,6 +85,9 @@ export async function createTestApp(
     builder = builder
       .overrideProvider(LogDestination)
       .useValue(new LogDestination(options.logDestination));
+  }
+  for (const { provide, useValue } of options.overrideProviders ?? []) {
+    builder = builder.overrideProvider(provide).useValue(useValue);
   }
   const moduleRef = await builder.compile();
   const trustProxy = new TrustProxyRule();
