@@ -7,12 +7,19 @@
  */
 import bcrypt from 'bcrypt';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import {
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
 import { openBenchDatabase, type BenchDatabase, type SeededUser } from './bench-database';
 import {
   compareInSlices,
@@ -97,6 +104,8 @@ interface Report {
   meWhileLoggingIn: LoadResult & { loginsPerSecond: number };
   rssMb: { afterRound1: number; afterRound2: number; afterRound5: number };
   adminSearch: Measured;
+  asymmetric: AsymmetricMeasurement;
+  signing: SigningCost;
 }
 
 async function main(): Promise<void> {
@@ -178,6 +187,12 @@ async function measure(
 
   const rss = await measureWarmUpRounds(bench);
   const headline = await measureMeAgainstReference(bench, reference);
+  const asymmetric = await measureMeWithAsymmetricTokens(
+    bench,
+    headline.referenceResult,
+    secret,
+    processes,
+  );
   bench.log('GET /posts');
   const posts = await measurePosts(bench.http, bench.base, userTokens.access_token, profile);
   const { logins, raw } = await measureLoginsAgainstBcrypt(bench);
@@ -216,6 +231,7 @@ async function measure(
     refresh,
     meLarge,
     adminSearch,
+    asymmetric,
   });
 }
 
@@ -235,6 +251,7 @@ interface Measurements {
   refresh: Measured;
   meLarge: LoadResult;
   adminSearch: Measured;
+  asymmetric: AsymmetricMeasurement;
 }
 
 function toReport(measured: Measurements): Report {
@@ -270,6 +287,8 @@ function toReport(measured: Measurements): Report {
     meWhileLoggingIn: { ...duringLogins.me, loginsPerSecond: duringLogins.logins.perSecond },
     rssMb: { afterRound1: rss[0], afterRound2: rss[1], afterRound5: rss[4] },
     adminSearch: measured.adminSearch,
+    asymmetric: measured.asymmetric,
+    signing: measureSigningCost(measured.profile),
   };
 }
 
@@ -280,6 +299,7 @@ async function startApp(
   secret: string,
   processes: ChildProcess[],
   log: (message: string) => void,
+  env: Record<string, string> = {},
 ): Promise<{ app: ChildProcess; base: string; startupMs: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -307,6 +327,7 @@ async function startApp(
       REDIS_URL: '',
       ADMIN_EMAIL: '',
       ADMIN_PASSWORD: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -451,6 +472,126 @@ async function measureMeAtScale(bench: Bench): Promise<LoadResult> {
     seconds: profile.seconds,
     setupClient: bench.bearer(),
   });
+}
+
+/** GET /users/me with ES256 access tokens, from a second app process on the same database. */
+interface AsymmetricMeasurement {
+  algorithm: 'ES256';
+  me: LoadResult;
+  meRatioToReference: number;
+  meCpuRatioToReference: number;
+}
+
+/**
+ * The headline again with `JWT_ALGORITHM=ES256`: a second app process on the same database, its
+ * own 50 signed-in users, the same load, compared with the same reference run. An ES256 verify
+ * costs about as much as a whole guarded request, so this is what the verified-token cache
+ * (bench/README.md, step 5) is for.
+ */
+async function measureMeWithAsymmetricTokens(
+  bench: Bench,
+  referenceResult: LoadResult,
+  secret: string,
+  processes: ChildProcess[],
+): Promise<AsymmetricMeasurement> {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { app, base } = await startApp(
+    bench.profile,
+    bench.database,
+    secret,
+    processes,
+    bench.log,
+    {
+      JWT_ALGORITHM: 'ES256',
+      JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    },
+  );
+  try {
+    bench.log('GET /users/me with ES256 tokens, 50 connections');
+    const usernames = bench.users.slice(0, ME_CONNECTIONS).map((user) => user.username);
+    const tokens = await signInMany(new ApiClient(base), usernames);
+    const bearer = oneTokenPerConnection(tokens.map((pair) => pair.access_token));
+    const url = `${base}/api/v1/users/me`;
+    // As many warm-up seconds as the HS256 app had in its five rounds, so both are equally warm.
+    await runLoad({
+      url,
+      connections: ME_CONNECTIONS,
+      seconds: bench.profile.roundSeconds * 5,
+      setupClient: bearer(),
+    });
+    const me = await loadWithCpu(app, {
+      url,
+      connections: ME_CONNECTIONS,
+      seconds: bench.profile.seconds,
+      setupClient: bearer(),
+    });
+    return {
+      algorithm: 'ES256',
+      me,
+      meRatioToReference: round(me.requestsPerSecond / referenceResult.requestsPerSecond, 2),
+      meCpuRatioToReference: round(
+        (referenceResult.cpuMicrosPerRequest ?? 0) / (me.cpuMicrosPerRequest ?? 1),
+        2,
+      ),
+    };
+  } finally {
+    await stop(app);
+    processes.splice(processes.indexOf(app), 1);
+  }
+}
+
+/** µs per access token signed (each login and each refresh signs one), and per ES256 verify. */
+interface SigningCost {
+  hs256SignMicros: number;
+  es256SignMicros: number;
+  rs256SignMicros: number;
+  es256VerifyMicros: number;
+}
+
+/**
+ * Signs tokens with the claims and options TokenService uses, in this process, for each
+ * algorithm; the verify figure is what a request would pay without the verified-token cache.
+ */
+function measureSigningCost(profile: Profile): SigningCost {
+  const milliseconds = profile.name === 'smoke' ? 100 : 1_000;
+  const options = (algorithm: jwt.Algorithm): jwt.SignOptions => ({
+    algorithm,
+    ...(algorithm === 'HS256' ? {} : { keyid: 'kid' }),
+    expiresIn: 900,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject: randomUUID(),
+  });
+  const sign = (key: KeyObject, algorithm: jwt.Algorithm): string => {
+    const claims = { username: 'bench-user', sid: randomUUID() };
+    return jwt.sign(claims, key, { ...options(algorithm), jwtid: randomUUID() });
+  };
+  const hmac = createSecretKey(randomBytes(48));
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const es256Token = sign(ec.privateKey, 'ES256');
+  return {
+    hs256SignMicros: microsPerCall(milliseconds, () => sign(hmac, 'HS256')),
+    es256SignMicros: microsPerCall(milliseconds, () => sign(ec.privateKey, 'ES256')),
+    rs256SignMicros: microsPerCall(milliseconds, () => sign(rsa.privateKey, 'RS256')),
+    es256VerifyMicros: microsPerCall(milliseconds, () =>
+      jwt.verify(es256Token, ec.publicKey, { algorithms: ['ES256'], issuer: ISSUER }),
+    ),
+  };
+}
+
+/** Calls `work` for about `milliseconds` (after a short warm-up) and returns µs per call. */
+function microsPerCall(milliseconds: number, work: () => unknown): number {
+  for (let index = 0; index < 50; index++) {
+    work();
+  }
+  let calls = 0;
+  const started = performance.now();
+  while (performance.now() - started < milliseconds) {
+    work();
+    calls++;
+  }
+  return round(((performance.now() - started) * 1000) / calls, 1);
 }
 
 class ApiClient {
@@ -815,6 +956,7 @@ function formatTable(report: Report): string {
     report.adminSearch,
     'p99 target < 100 ms on PostgreSQL',
   );
+  addAsymmetricRows(report, load, figure);
 
   const header = [
     'measurement',
@@ -832,6 +974,30 @@ function formatTable(report: Report): string {
   return [title, '', line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** The ES256 rows of the table: the headline with asymmetric tokens, and the signing cost. */
+function addAsymmetricRows(
+  report: Report,
+  load: (name: string, result: Measured, note?: string) => void,
+  figure: (name: string, value: string, note?: string) => void,
+): void {
+  const { asymmetric, signing } = report;
+  load(
+    `GET /users/me, 50 conn, ${asymmetric.algorithm} tokens`,
+    asymmetric.me,
+    `a second app with JWT_ALGORITHM=${asymmetric.algorithm}, same database and load`,
+  );
+  figure(
+    `ratio ${asymmetric.algorithm} project / reference (req/s / CPU)`,
+    `${asymmetric.meRatioToReference} / ${asymmetric.meCpuRatioToReference}`,
+    'target ≥ 0.45 (the reference checks HS256)',
+  );
+  figure(
+    'µs per access token signed (one per login and per refresh)',
+    `HS256 ${signing.hs256SignMicros} / ES256 ${signing.es256SignMicros} / RS256 ${signing.rs256SignMicros}`,
+    `in-process jsonwebtoken.sign; an ES256 verify is ${signing.es256VerifyMicros} µs, paid once per token thanks to the cache`,
+  );
+}
+
 function assertNumbers(report: Report): void {
   const loads: [string, Measured][] = [
     ['/users/me', report.me.smallUsers],
@@ -841,6 +1007,7 @@ function assertNumbers(report: Report): void {
     ['/posts', report.posts],
     ['/auth/refresh', report.refresh],
     ['admin search', report.adminSearch],
+    ['/users/me with ES256 tokens', report.asymmetric.me],
   ];
   const problems: string[] = [];
   for (const [name, result] of loads) {
@@ -859,6 +1026,10 @@ function assertNumbers(report: Report): void {
     ['raw bcrypt/s', report.login.rawBcryptPerSecond],
     ['start-up', report.startupMs],
     ['RSS', report.rssMb.afterRound5],
+    ['HS256 sign', report.signing.hs256SignMicros],
+    ['ES256 sign', report.signing.es256SignMicros],
+    ['RS256 sign', report.signing.rs256SignMicros],
+    ['ES256 verify', report.signing.es256VerifyMicros],
   ];
   for (const [name, value] of figures) {
     if (!(value > 0)) {

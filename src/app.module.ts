@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
@@ -21,6 +22,7 @@ import { UsersModule } from './users/users.module';
     DatabaseModule,
     RedisModule,
     AuthModule,
+    OAuthModule,
     UsersModule,
     HealthModule,
     PostsModule,

@@ -11,6 +11,7 @@ import { echoRequestId, requestIdFor } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { WELL_KNOWN_PATHS } from './oauth/well-known.controller';
 import { setupSwagger } from './swagger';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -69,7 +70,7 @@ async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): P
   echoRequestId(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
   registerRequestLogging(fastify);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_OPERATION_EXTENSION } from './auth/decorators/public.decorator';
 import { API_PREFIX } from './api-prefix';
+import { INTROSPECTION_SCHEME } from './oauth/oauth-tokens.controller';
 
 export const OAUTH2_SCHEME = 'oauth2';
 /**
@@ -98,6 +99,14 @@ export function setupSwagger(app: INestApplication): void {
           'with a second factor (the OAuth2 dialog cannot send its code)',
       },
       BEARER_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'INTROSPECTION_TOKEN (POST /auth/introspect)',
+      },
+      INTROSPECTION_SCHEME,
     )
     .build();
   const document = markProtectedOperations(SwaggerModule.createDocument(app, config));

@@ -354,8 +354,8 @@ describe(AuthController.name, () => {
       expect(response.status).toBe(200);
     });
 
-    it.each(['client_credentials', 'authorization_code', 'refresh_token', ''])(
-      'returns 400 for grant_type=%j',
+    it.each(['client_credentials', 'authorization_code', 'implicit', ''])(
+      'returns 400 unsupported_grant_type for grant_type=%j',
       async (grantType) => {
         const response = await testApp.http().post(LOGIN).type('form').send({
           grant_type: grantType,
@@ -364,9 +364,21 @@ describe(AuthController.name, () => {
         });
 
         expect(response.status).toBe(400);
+        expect(response.body).toMatchObject({ statusCode: 400, error: 'unsupported_grant_type' });
         expect(response.body).not.toHaveProperty('access_token');
       },
     );
+
+    it('returns 400 invalid_request for grant_type=refresh_token without a refresh_token', async () => {
+      const response = await testApp.http().post(LOGIN).type('form').send({
+        grant_type: 'refresh_token',
+        username: testUser.user.username,
+        password: testUser.password,
+      });
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'invalid_request' });
+    });
 
     it('ignores an Authorization: Basic header (Swagger UI sends client credentials)', async () => {
       const response = await testApp
@@ -462,7 +474,8 @@ describe(AuthController.name, () => {
       expect(unknown.body).toEqual({
         statusCode: 401,
         message: 'Incorrect username or password',
-        error: 'Unauthorized',
+        error: 'invalid_grant',
+        error_description: 'Incorrect username or password',
       });
     });
 
@@ -501,7 +514,7 @@ describe(AuthController.name, () => {
       const response = await testApp.http().post(LOGIN).send(body);
 
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'invalid_request' });
     });
 
     it('returns 400 for a JSON array body', async () => {
@@ -534,7 +547,7 @@ describe(AuthController.name, () => {
         .send({ username: disabled.user.username, password: disabled.password });
 
       expect(response.status).toBe(403);
-      expect(response.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      expect(response.body).toMatchObject({ statusCode: 403, error: 'invalid_grant' });
       expect(response.body).not.toHaveProperty('access_token');
     });
 

@@ -1,5 +1,6 @@
 import { transformFileSync } from '@swc/core';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -196,6 +197,15 @@ describe(AppConfigModule.name, () => {
       ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
       ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
       ['NODE_ENV', { NODE_ENV: 'staging' }],
+      ['JWT_ALGORITHM', { JWT_ALGORITHM: 'none' }],
+      ['JWT_PRIVATE_KEY', { NODE_ENV: 'production', JWT_ALGORITHM: 'ES256', JWT_SECRET: SECRET }],
+      ['JWT_PRIVATE_KEY', { NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', BCRYPT_COST: '10' }],
+      ['JWT_PRIVATE_KEY', { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: 'not a key' }],
+      [
+        'JWT_PRIVATE_KEY_FILE',
+        { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY_FILE: '/no/such/key.pem' },
+      ],
+      ['PUBLIC_URL', { PUBLIC_URL: 'api.example.com' }],
     ];
 
     // A few at a time, each in its own directory: a process spends its time loading Nest.
@@ -205,7 +215,11 @@ describe(AppConfigModule.name, () => {
         const directory = mkdtempSync(join(tmpdir(), 'nest-auth-config-e2e-'));
         try {
           const exit = await launch(env, directory).exited;
-          return { exit, secretWritten: existsSync(join(directory, 'data', 'jwt-secret')) };
+          // Nothing generated: no development secret, no development private key.
+          const written = existsSync(join(directory, 'data'))
+            ? readdirSync(join(directory, 'data')).filter((file) => file.startsWith('jwt-'))
+            : [];
+          return { exit, secretWritten: written.length > 0 };
         } finally {
           rmSync(directory, { recursive: true, force: true });
         }
@@ -230,6 +244,30 @@ describe(AppConfigModule.name, () => {
   });
 
   describe('valid configuration', () => {
+    it('starts in production with ES256, a key file and no JWT_SECRET, and serves the JWKS', async () => {
+      const keyFile = join(workDirectory, 'signing-key.pem');
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      writeFileSync(keyFile, privateKey.export({ type: 'sec1', format: 'pem' }));
+      const app = await startServing(
+        {
+          NODE_ENV: 'production',
+          JWT_ALGORITHM: 'ES256',
+          JWT_PRIVATE_KEY_FILE: keyFile,
+          BCRYPT_COST: '10',
+        },
+        workDirectory,
+      );
+      try {
+        const jwks = await fetch(`${app.baseUrl.replace(/\/api\/v1$/, '')}/.well-known/jwks.json`);
+
+        expect(jwks.status).toBe(200);
+        expect(((await jwks.json()) as { keys: unknown[] }).keys).toHaveLength(1);
+        expect(existsSync(join(workDirectory, 'data', 'jwt-secret'))).toBe(false);
+      } finally {
+        await app.stop();
+      }
+    }, 60_000);
+
     it('starts in production with the default SQLite database, migrated, and stops on SIGTERM', async () => {
       const app = await startServing(
         { NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY, BCRYPT_COST: '10' },

@@ -14,7 +14,13 @@ const PUBLIC_OPERATIONS = new Set([
   'get /api/v1/posts',
   'get /api/v1/posts/{id}',
   'get /metrics',
+  'post /api/v1/auth/revoke',
+  'post /api/v1/auth/introspect',
+  'get /.well-known/oauth-authorization-server',
+  'get /.well-known/jwks.json',
 ]);
+/** Public, but with a credential of its own rather than a user's token. */
+const OWN_SCHEME_OPERATIONS = new Map([['post /api/v1/auth/introspect', 'introspection']]);
 
 type PathItem = OpenAPIObject['paths'][string];
 type OperationObject = NonNullable<PathItem['get']>;
@@ -88,9 +94,9 @@ describe(setupSwagger.name, () => {
     }
   });
 
-  it('lists full paths under /api/v1 (docs and metrics aside)', () => {
+  it('lists full paths under /api/v1 (docs, metrics and the discovery documents aside)', () => {
     for (const path of Object.keys(document.paths)) {
-      expect(path).toMatch(/^\/(api\/v1\/|metrics$)/);
+      expect(path).toMatch(/^\/(api\/v1\/|metrics$|\.well-known\/)/);
     }
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
@@ -138,7 +144,8 @@ describe(setupSwagger.name, () => {
       ]),
     );
     for (const { key, operation } of publicOperations) {
-      expect([key, operation.security ?? []]).toEqual([key, []]);
+      const scheme = OWN_SCHEME_OPERATIONS.get(key);
+      expect([key, operation.security ?? []]).toEqual([key, scheme ? [{ [scheme]: [] }] : []]);
     }
     expect(JSON.stringify(document)).not.toContain('x-public');
   });

@@ -24,6 +24,10 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/posts',
   'GET /api/v1/posts/:id',
   'GET /metrics',
+  'POST /api/v1/auth/revoke',
+  'POST /api/v1/auth/introspect',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/jwks.json',
 ]);
 
 interface Route {

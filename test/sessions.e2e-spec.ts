@@ -84,7 +84,7 @@ describe(SessionsController.name, () => {
 
       expect(replay.status).toBe(401);
       expect(replay.headers['www-authenticate']).toBe('Bearer');
-      expect(replay.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+      expect(replay.body).toMatchObject({ statusCode: 401, error: 'invalid_grant' });
     });
 
     it('moves lastUsedAt and keeps createdAt', async () => {

@@ -14,6 +14,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -21,6 +22,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { clientInfoOf } from '../common/client-info';
@@ -31,16 +33,20 @@ import { AuthService } from './auth.service';
 import { CurrentSessionId } from './decorators/current-session-id.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
+import { TokenEndpoint } from './decorators/token-endpoint.decorator';
 import { LoginMfaDto } from './dto/login-mfa.dto';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
 import { MfaRequiredResponseDto } from './dto/mfa-required-response.dto';
+import { RefreshGrantDto } from './dto/refresh-grant.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { INVALID_CREDENTIALS } from './invalid-credentials';
-import { loginCodeOf } from './login-body';
+import { loginCodeOf, parseTokenRequest } from './login-body';
+import { OAuthErrorException } from './oauth-error.exception';
+import type { AuthenticatedRequest } from './types/authenticated-request.type';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -59,35 +65,57 @@ export class AuthController {
   }
 
   @Public()
+  @TokenEndpoint()
   @UseGuards(LocalAuthGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @ApiOperation({
-    summary: 'Sign in with the OAuth2 password form or JSON',
+    summary: 'The OAuth2 token endpoint: sign in (password grant) or refresh, as the form or JSON',
     description:
-      "`username` is the email or the username. Swagger UI's Authorize button uses this route.",
+      '`grant_type=password` (the default) with `username` (the email or the username) and ' +
+      '`password`, or `grant_type=refresh_token` with `refresh_token`. Errors carry the ' +
+      "RFC 6749 `error` code and `error_description`. Swagger UI's Authorize button uses this route.",
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
-  @ApiBody({ type: LoginDto })
+  @ApiExtraModels(LoginDto, RefreshGrantDto)
+  @ApiBody({
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(LoginDto) }, { $ref: getSchemaPath(RefreshGrantDto) }],
+    },
+  })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: 'Malformed body' })
+  @ApiBadRequestResponse({
+    description:
+      'Malformed body (`invalid_request`) or another grant type (`unsupported_grant_type`)',
+  })
   @ApiUnauthorizedResponse({
-    description: `${INVALID_CREDENTIALS}, or an incorrect \`code\``,
+    description: `${INVALID_CREDENTIALS}, an incorrect \`code\`, or not a live refresh token (\`invalid_grant\`)`,
   })
   @ApiForbiddenResponse({
     type: MfaRequiredResponseDto,
     description:
-      'Correct password, but the account is disabled; or it has a second factor and no `code` ' +
-      'was sent: `error` is `mfa_required`, and the `mfa_token` goes to POST /auth/login/mfa',
+      'Correct password, but the account is disabled (`invalid_grant`); or it has a second factor ' +
+      'and no `code` was sent: `error` is `mfa_required`, and the `mfa_token` goes to POST /auth/login/mfa',
   })
-  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
-  login(@CurrentUser() user: User, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.authService.login(user, clientInfoOf(request), loginCodeOf(request.body));
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failed logins or refreshes; see Retry-After',
+  })
+  login(@Req() request: FastifyRequest): Promise<TokenResponseDto> {
+    const grant = parseTokenRequest(request.body);
+    if (grant.type === 'refresh_token') {
+      return this.authService.refresh(grant.refreshToken);
+    }
+    return this.authService.login(
+      userCheckedByGuard(request),
+      clientInfoOf(request),
+      loginCodeOf(request.body),
+    );
   }
 
   @Public()
+  @TokenEndpoint()
   @Post('login/mfa')
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
@@ -97,15 +125,17 @@ export class AuthController {
     description:
       'For an account with a second factor, after POST /auth/login answered 403 `mfa_required`. ' +
       '`code` is the 6-digit TOTP code or a recovery code. The `mfa_token` lives 5 minutes, is ' +
-      'spent by its first success and dies after 5 wrong codes. In Swagger UI, paste the ' +
-      '`access_token` answered here into Authorize > bearer.',
+      'spent by its first success and dies after 5 wrong codes. Errors carry the RFC 6749 ' +
+      '`error` code. In Swagger UI, paste the `access_token` answered here into Authorize > bearer.',
   })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: LoginMfaDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: '`mfa_token` or `code` missing or not a string' })
+  @ApiBadRequestResponse({
+    description: '`mfa_token` or `code` missing or not a string (`invalid_request`)',
+  })
   @ApiUnauthorizedResponse({
-    description: 'Unknown, expired or spent `mfa_token`, or an incorrect code',
+    description: 'Unknown, expired or spent `mfa_token`, or an incorrect code (`invalid_grant`)',
   })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   loginWithMfa(
@@ -116,6 +146,7 @@ export class AuthController {
   }
 
   @Public()
+  @TokenEndpoint()
   @AuthRateLimit()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
@@ -127,13 +158,27 @@ export class AuthController {
       'The presented refresh token is spent: use the new one next time. Presenting a spent ' +
       'token again ends its whole session (reuse detection), so send one refresh at a time.',
   })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: RefreshTokenDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiBadRequestResponse({ description: '`refresh_token` missing or not a string' })
+  @ApiBadRequestResponse({
+    description:
+      '`refresh_token` missing or not a string (`invalid_request`), or a `grant_type` other ' +
+      'than refresh_token (`unsupported_grant_type`)',
+  })
   @ApiUnauthorizedResponse({
-    description: 'Not a live refresh token: unknown, expired, revoked or already spent',
+    description:
+      'Not a live refresh token: unknown, expired, revoked or already spent, or the account ' +
+      'is disabled (`invalid_grant`)',
   })
   refresh(@Body() dto: RefreshTokenDto): Promise<TokenResponseDto> {
+    if (dto.grant_type !== undefined && dto.grant_type !== 'refresh_token') {
+      throw new OAuthErrorException(
+        HttpStatus.BAD_REQUEST,
+        'unsupported_grant_type',
+        'grant_type must be refresh_token',
+      );
+    }
     return this.authService.refresh(dto.refresh_token);
   }
 
@@ -156,4 +201,13 @@ export class AuthController {
   ): Promise<void> {
     return this.authService.logout(userId, sessionId, dto.refresh_token);
   }
+}
+
+/** The user the local strategy attached for the password grant. */
+function userCheckedByGuard(request: FastifyRequest): User {
+  const { user } = request as Partial<AuthenticatedRequest>;
+  if (!user) {
+    throw new Error('LocalAuthGuard did not run on the password grant');
+  }
+  return user;
 }

@@ -1,11 +1,19 @@
+import type { KeyObject } from 'node:crypto';
 import type { DatabaseTarget } from './database-url';
+import type { JwtAlgorithm } from './signing-key-material';
 
 export type TrustProxySetting = false | number | string[];
 
 export interface JwtSettings {
-  /** HMAC key bytes: the UTF-8 bytes of JWT_SECRET. */
+  readonly algorithm: JwtAlgorithm;
+  /** HMAC key bytes: the UTF-8 bytes of JWT_SECRET (HS256 only; empty otherwise). */
   readonly secret: string;
   readonly secretGenerated: boolean;
+  /** RS256/ES256: the signing key, from JWT_PRIVATE_KEY(_FILE) or generated in development. */
+  readonly privateKey?: KeyObject;
+  readonly privateKeyGenerated: boolean;
+  /** RS256/ES256: the keys of JWT_PREVIOUS_PUBLIC_KEYS_FILE, which still verify their tokens. */
+  readonly previousPublicKeys: readonly KeyObject[];
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
   /** The absolute lifetime of a session from its sign-in: refreshing never extends it past. */
@@ -55,6 +63,9 @@ export class AppConfig {
   readonly loginWindowSeconds!: number;
   readonly authRateLimit!: number;
   readonly metricsToken?: string;
+  /** PUBLIC_URL without a trailing slash: the base of the absolute URLs in the OAuth metadata. */
+  readonly publicUrl?: string;
+  readonly introspectionToken?: string;
   readonly logLevel!: string;
   readonly mail!: MailSettings;
 

@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
@@ -5,7 +7,18 @@ import { AppConfig, type TrustProxySetting } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
 import { parseDurationSeconds } from './duration';
-import { loadOrCreateDevelopmentSecret } from './development-secret';
+import {
+  developmentPrivateKeyFile,
+  loadOrCreateDevelopmentPrivateKey,
+  loadOrCreateDevelopmentSecret,
+} from './development-secret';
+import {
+  isAsymmetric,
+  JWT_ALGORITHMS,
+  parsePrivateKey,
+  parsePublicKeys,
+  type AsymmetricJwtAlgorithm,
+} from './signing-key-material';
 
 export type RawEnvironment = Record<string, string | undefined>;
 
@@ -80,25 +93,65 @@ export function parseEnvironment(
       { kind: 'sqlite', path: ':memory:' },
     );
 
-  let secret = read('JWT_SECRET');
+  const algorithm = oneOf('JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
+  let secret = isAsymmetric(algorithm) ? undefined : read('JWT_SECRET');
   let secretGenerated = false;
-  if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    if (isProduction) {
-      fail('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes in production`, undefined);
-    } else {
-      warn(`JWT_SECRET is shorter than ${MIN_SECRET_BYTES} bytes; production refuses such a key`);
+  if (!isAsymmetric(algorithm)) {
+    if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+      if (isProduction) {
+        fail('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes in production`, undefined);
+      } else {
+        warn(`JWT_SECRET is shorter than ${MIN_SECRET_BYTES} bytes; production refuses such a key`);
+      }
+    }
+    if (secret === undefined) {
+      if (isProduction) {
+        fail(
+          'JWT_SECRET',
+          `is required in production (at least ${MIN_SECRET_BYTES} bytes)`,
+          undefined,
+        );
+      } else {
+        // Generated once the rest is known to be valid, so a refused start-up writes nothing.
+        secretGenerated = true;
+      }
     }
   }
-  if (secret === undefined) {
-    if (isProduction) {
+
+  let privateKey: KeyObject | undefined;
+  let privateKeyGenerated = false;
+  let previousPublicKeys: KeyObject[] = [];
+  if (isAsymmetric(algorithm)) {
+    const inline = read('JWT_PRIVATE_KEY');
+    const file = read('JWT_PRIVATE_KEY_FILE');
+    if (inline !== undefined && file !== undefined) {
+      fail('JWT_PRIVATE_KEY', 'set JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, not both', undefined);
+    } else if (inline !== undefined || file !== undefined) {
+      const [key, pem] =
+        inline !== undefined
+          ? (['JWT_PRIVATE_KEY', inline] as const)
+          : (['JWT_PRIVATE_KEY_FILE', readTextFile(file ?? '')] as const);
+      const parsed =
+        pem === undefined ? `cannot read the file "${file}"` : parsePrivateKey(pem, algorithm);
+      privateKey = typeof parsed === 'string' ? fail(key, parsed, undefined) : parsed;
+    } else if (isProduction) {
       fail(
-        'JWT_SECRET',
-        `is required in production (at least ${MIN_SECRET_BYTES} bytes)`,
+        'JWT_PRIVATE_KEY',
+        `is required in production with JWT_ALGORITHM=${algorithm} (or JWT_PRIVATE_KEY_FILE)`,
         undefined,
       );
     } else {
-      // Generated once the rest is known to be valid, so a refused start-up writes nothing.
-      secretGenerated = true;
+      privateKeyGenerated = true;
+    }
+    const previousFile = read('JWT_PREVIOUS_PUBLIC_KEYS_FILE');
+    if (previousFile !== undefined) {
+      const text = readTextFile(previousFile);
+      const parsed =
+        text === undefined
+          ? `cannot read the file "${previousFile}"`
+          : parsePublicKeys(text, algorithm);
+      previousPublicKeys =
+        typeof parsed === 'string' ? fail('JWT_PREVIOUS_PUBLIC_KEYS_FILE', parsed, []) : parsed;
     }
   }
 
@@ -161,6 +214,17 @@ export function parseEnvironment(
   const authRateLimit = integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
+  const publicUrlText = read('PUBLIC_URL');
+  const publicUrl =
+    publicUrlText === undefined
+      ? undefined
+      : (publicBaseUrl(publicUrlText) ??
+        fail<undefined>(
+          'PUBLIC_URL',
+          `must be an http:// or https:// URL such as https://api.example.com (got "${publicUrlText}")`,
+          undefined,
+        ));
+
   const smtpUrl = read('SMTP_URL');
   if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) {
     // The value is not echoed: it may hold the SMTP password.
@@ -195,6 +259,13 @@ export function parseEnvironment(
       `ENCRYPTION_KEY is not set: using a generated development key kept in ${join(dataDirectory, 'encryption-key')}`,
     );
   }
+  if (privateKeyGenerated) {
+    privateKey = developmentPrivateKey(dataDirectory, algorithm as AsymmetricJwtAlgorithm);
+    warn(
+      `JWT_PRIVATE_KEY is not set: signing ${algorithm} tokens with a generated development key ` +
+        `kept in ${join(dataDirectory, developmentPrivateKeyFile(algorithm as AsymmetricJwtAlgorithm))}`,
+    );
+  }
 
   return AppConfig.from({
     nodeEnv,
@@ -202,8 +273,12 @@ export function parseEnvironment(
     port,
     database,
     jwt: {
+      algorithm,
       secret: secret ?? '',
       secretGenerated,
+      privateKey,
+      privateKeyGenerated,
+      previousPublicKeys,
       accessTtlSeconds,
       refreshTtlSeconds,
       sessionMaxAgeSeconds,
@@ -228,9 +303,49 @@ export function parseEnvironment(
     loginWindowSeconds,
     authRateLimit,
     metricsToken: read('METRICS_TOKEN'),
+    publicUrl,
+    introspectionToken: read('INTROSPECTION_TOKEN'),
     logLevel,
     mail: { smtpUrl, from: mailFrom },
   });
+}
+
+/** The file's text, or undefined when it cannot be read (the caller names the key). */
+function readTextFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function developmentPrivateKey(
+  dataDirectory: string,
+  algorithm: AsymmetricJwtAlgorithm,
+): KeyObject {
+  const parsed = parsePrivateKey(
+    loadOrCreateDevelopmentPrivateKey(dataDirectory, algorithm),
+    algorithm,
+  );
+  if (typeof parsed === 'string') {
+    throw new ConfigValidationError([
+      `JWT_PRIVATE_KEY: the development key in ${dataDirectory} ${parsed}; delete it to generate another`,
+    ]);
+  }
+  return parsed;
+}
+
+/** An http(s) origin with an optional path, without a trailing slash, query or fragment. */
+function publicBaseUrl(text: string): string | undefined {
+  try {
+    const url = new URL(text);
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
+      return undefined;
+    }
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
 }
 
 function isRedisUrl(text: string): boolean {

@@ -218,6 +218,26 @@ export class SessionsService {
   }
 
   /**
+   * Ends the session a refresh token belongs to, by its current token or a spent one (RFC 7009
+   * revocation: the token's holder may end its session, whoever they are). False when the token
+   * is unknown.
+   */
+  async revokeByRefreshToken(refreshToken: string): Promise<boolean> {
+    const hash = hashRefreshToken(refreshToken);
+    const current = await this.sessions.findOne({
+      select: { id: true },
+      where: { refreshTokenHash: hash },
+    });
+    const sessionId =
+      current?.id ?? (await this.spentTokens.findOneBy({ tokenHash: hash }))?.sessionId;
+    if (sessionId === undefined) {
+      return false;
+    }
+    await this.revoke(sessionId);
+    return true;
+  }
+
+  /**
    * Deletes sessions that expired or were revoked more than {@link PURGE_GRACE_MS} ago; their
    * spent refresh tokens go with them (ON DELETE CASCADE). Returns how many sessions went.
    */

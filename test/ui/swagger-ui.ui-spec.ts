@@ -103,7 +103,7 @@ describe(setupSwagger.name, () => {
     const tokenResponse = page.waitForResponse((response) =>
       response.url().endsWith('/api/v1/auth/login'),
     );
-    // The OAuth2 scheme's own button: the bearer scheme (second factor) has one too.
+    // The OAuth2 scheme's own button: the bearer schemes (second factor, introspection) have one too.
     const oauth2Scheme = dialog.locator('.auth-container', {
       hasText: 'oauth2 (OAuth2, password)',
     });

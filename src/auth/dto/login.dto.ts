@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /**
- * The OAuth2 password grant form (RFC 6749 §4.3.2), also accepted as JSON. It is checked by the
- * local strategy (see login-body.ts): guards run before pipes, and login is guarded.
+ * The token endpoint's password grant (RFC 6749 §4.3.2, the default), as the form or JSON; the
+ * refresh grant is RefreshGrantDto. Both are checked by the guard (see login-body.ts): guards
+ * run before pipes, and login is guarded.
  */
 export class LoginDto {
   @ApiProperty({ description: 'Email or username (case-insensitive)', example: 'ada@example.com' })
@@ -19,7 +20,11 @@ export class LoginDto {
   })
   code?: string;
 
-  @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 grant type' })
+  @ApiPropertyOptional({
+    enum: ['password'],
+    default: 'password',
+    description: 'OAuth2 grant type',
+  })
   grant_type?: 'password';
 
   @ApiPropertyOptional({ description: 'OAuth2 scopes (ignored)', example: '' })

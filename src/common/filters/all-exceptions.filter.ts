@@ -8,9 +8,11 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedBearerToken } from '../../auth/bearer-token';
+import { isTokenEndpointRequest } from '../../auth/decorators/token-endpoint.decorator';
 import { RateLimitedException } from '../../rate-limit/rate-limited.exception';
 import { isUniqueViolation } from '../../database/database-errors';
-import { errorBody, INTERNAL_ERROR, type ErrorBody } from './error-body';
+import { errorBody, INTERNAL_ERROR, statusText, type ErrorBody } from './error-body';
+import { toTokenEndpointError } from './token-endpoint-errors';
 
 /**
  * Turns every error into Nest's `{statusCode, message, error}` shape. Nothing internal (stack,
@@ -24,7 +26,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
-    const body = this.toBody(exception, request);
+    const nestBody = this.toBody(exception, request);
+    const body = isTokenEndpointRequest(request) ? toTokenEndpointError(nestBody) : nestBody;
     if (body.statusCode === (HttpStatus.UNAUTHORIZED as number)) {
       reply.header('WWW-Authenticate', wwwAuthenticate(request));
     }
@@ -53,36 +56,23 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-/** `error` as a machine-readable code (`mfa_required`) rather than the status text. */
-const ERROR_CODE = /^[a-z][a-z0-9_]*$/;
-
 function httpExceptionBody(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
   if (typeof response === 'string') {
     return errorBody(status, response);
   }
-  if (hasErrorCode(response, status)) {
-    // A route's own contract body (MfaRequiredException): it goes out as thrown.
-    return response;
-  }
-  const { message } = response as { message?: unknown };
+  const { message, error, ...fields } = response as Record<string, unknown>;
   const text =
     typeof message === 'string' ||
     (Array.isArray(message) && message.every((m) => typeof m === 'string'))
       ? message
       : undefined;
+  if (typeof error === 'string' && error !== statusText(status)) {
+    // A coded error (OAuthErrorException and the like): its code and its own fields go out.
+    return { ...fields, ...errorBody(status, text ?? error), error };
+  }
   return errorBody(status, text);
-}
-
-function hasErrorCode(response: object, status: number): response is ErrorBody {
-  const { statusCode, error, message } = response as Partial<Record<keyof ErrorBody, unknown>>;
-  return (
-    statusCode === status &&
-    typeof error === 'string' &&
-    ERROR_CODE.test(error) &&
-    typeof message === 'string'
-  );
 }
 
 /** Errors thrown by the HTTP layer itself (body too large, malformed JSON) carry a 4xx status. */
