@@ -31,12 +31,17 @@ function esmPackages() {
   });
 }
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// CommonJS packages that load an ES module with import(), which Jest's CommonJS runtime cannot
+// do without --experimental-vm-modules: compiled too, so the import() becomes a require().
+const dynamicImporters = ['@fastify/cookie'];
 
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().map(escape).join('|')})/)`],
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${[...esmPackages(), ...dynamicImporters].map(escape).join('|')})/)`,
+  ],
 };
 
 /** @type {import('jest').Config} */

@@ -95,6 +95,9 @@ interface Report {
   bcryptCost: number;
   startupMs: number;
   me: { smallUsers: LoadResult; largeUsers: LoadResult; reference: LoadResult };
+  /** GET /users/me with the same tokens sent as the access_token cookie. */
+  meByCookie: LoadResult;
+  meCookieToBearerRatio: number;
   meRatioToReference: number;
   meCpuRatioToReference: number;
   meLargeToSmallRatio: number;
@@ -160,6 +163,8 @@ interface Bench {
   meUrl: string;
   /** autocannon `setupClient` for GET /users/me: one signed-in user per connection. */
   bearer: () => (client: autocannon.Client) => void;
+  /** The same, with each token sent as the `access_token` cookie (the browser transport). */
+  byCookie: () => (client: autocannon.Client) => void;
   /** Signs the next seeded user in (round robin), through the API. */
   loginOnce: () => Promise<Tokens>;
   log: (message: string) => void;
@@ -187,6 +192,7 @@ async function measure(
 
   const rss = await measureWarmUpRounds(bench);
   const headline = await measureMeAgainstReference(bench, reference);
+  const meByCookie = await measureMeByCookie(bench);
   const asymmetric = await measureMeWithAsymmetricTokens(
     bench,
     headline.referenceResult,
@@ -224,6 +230,7 @@ async function measure(
     startupMs,
     rss,
     ...headline,
+    meByCookie,
     posts,
     logins,
     raw,
@@ -244,6 +251,7 @@ interface Measurements {
   rss: number[];
   meSmall: LoadResult;
   referenceResult: LoadResult;
+  meByCookie: LoadResult;
   posts: Measured;
   logins: ConcurrentResult<Tokens>;
   raw: ConcurrentResult<boolean>;
@@ -270,6 +278,11 @@ function toReport(measured: Measurements): Report {
     bcryptCost: measured.profile.bcryptCost,
     startupMs: measured.startupMs,
     me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
+    meByCookie: measured.meByCookie,
+    meCookieToBearerRatio: round(
+      measured.meByCookie.requestsPerSecond / meSmall.requestsPerSecond,
+      2,
+    ),
     meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
     meCpuRatioToReference: round(
       (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
@@ -371,6 +384,10 @@ async function seedAndSignIn(
     users,
     meUrl: `${base}/api/v1/users/me`,
     bearer: oneTokenPerConnection(meTokens.map((tokens) => tokens.access_token)),
+    byCookie: oneTokenPerConnection(
+      meTokens.map((tokens) => tokens.access_token),
+      (token) => ({ cookie: `access_token=${token}` }),
+    ),
     loginOnce: () => http.login(users[loginCounter++ % users.length].username),
     log,
   };
@@ -419,6 +436,21 @@ async function measureMeAgainstReference(
     setupClient: bench.bearer(),
   });
   return { meSmall, referenceResult };
+}
+
+/**
+ * GET /users/me by cookie right after the bearer run: the same tokens, connections and duration,
+ * so the two rows compare the transports alone (the cookie is parsed by @fastify/cookie; the
+ * checks and the query are the same).
+ */
+async function measureMeByCookie(bench: Bench): Promise<LoadResult> {
+  bench.log('GET /users/me by cookie, 50 connections');
+  return loadWithCpu(bench.app, {
+    url: bench.meUrl,
+    connections: ME_CONNECTIONS,
+    seconds: bench.profile.seconds,
+    setupClient: bench.byCookie(),
+  });
 }
 
 /** Logins against raw bcrypt.compare, 8 in flight each. */
@@ -844,14 +876,19 @@ async function signInMany(http: ApiClient, usernames: string[], inFlight = 8): P
 /**
  * For autocannon's `setupClient`: each new connection takes the next token in turn, so that with
  * as many tokens as connections every connection is a different user. Called once per load run,
- * so every run starts from the first token.
+ * so every run starts from the first token. The token goes in a bearer header unless `headers`
+ * says otherwise.
  */
-function oneTokenPerConnection(accessTokens: string[]): () => (client: autocannon.Client) => void {
+function oneTokenPerConnection(
+  accessTokens: string[],
+  headers: (token: string) => Record<string, string> = (token) => ({
+    authorization: `Bearer ${token}`,
+  }),
+): () => (client: autocannon.Client) => void {
   return () => {
     let next = 0;
     return (client) => {
-      const token = accessTokens[next++ % accessTokens.length];
-      client.setHeaders({ authorization: `Bearer ${token}` });
+      client.setHeaders(headers(accessTokens[next++ % accessTokens.length]));
     };
   };
 }
@@ -914,6 +951,11 @@ function formatTable(report: Report): string {
     `GET /users/me, 50 conn, ${usersLabel(profile.smallUsers)} users`,
     small,
     `one signed-in user per connection (${ME_CONNECTIONS} tokens)`,
+  );
+  load(
+    'GET /users/me by cookie, 50 conn',
+    report.meByCookie,
+    `the same tokens as access_token cookies; ${report.meCookieToBearerRatio} × bearer req/s`,
   );
   load('reference node:http, 50 conn', report.me.reference, 'the same tokens');
   figure(
@@ -1001,6 +1043,7 @@ function addAsymmetricRows(
 function assertNumbers(report: Report): void {
   const loads: [string, Measured][] = [
     ['/users/me', report.me.smallUsers],
+    ['/users/me by cookie', report.meByCookie],
     ['/users/me at scale', report.me.largeUsers],
     ['reference', report.me.reference],
     ['/users/me during logins', report.meWhileLoggingIn],

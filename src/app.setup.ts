@@ -1,8 +1,10 @@
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
+import { corsOptionsFor } from './common/cors-options';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
@@ -47,7 +49,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
 
 /**
  * Everything around the modules: the /api/v1 prefix, security headers, request ids, logs and
- * metrics, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
+ * metrics, cookies, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
  */
 export async function configureApp(
   app: NestFastifyApplication,
@@ -72,11 +74,10 @@ async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): P
   registerRequestLogging(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
+  // request.cookies and reply.setCookie(): the browser transport (src/auth/cookies/).
+  await app.register(fastifyCookie);
   if (config.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-      exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
-    });
+    app.enableCors(corsOptionsFor(config.corsOrigins));
   }
   // process.exit(0) once closed: Nest's default re-raises the signal, which exits non-zero.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { PUBLIC_OPERATION_EXTENSION } from './auth/decorators/public.decorator';
 import { API_PREFIX } from './api-prefix';
+import { ACCESS_TOKEN_COOKIE } from './auth/cookies/auth-cookies';
+import { PUBLIC_OPERATION_EXTENSION } from './auth/decorators/public.decorator';
 import { INTROSPECTION_SCHEME } from './oauth/oauth-tokens.controller';
 
 export const OAUTH2_SCHEME = 'oauth2';
@@ -11,6 +12,8 @@ export const OAUTH2_SCHEME = 'oauth2';
  * pastes the access token here.
  */
 export const BEARER_SCHEME = 'bearer';
+/** The access_token cookie of the browser transport (X-Auth-Transport: cookie). */
+export const COOKIE_SCHEME = 'cookie';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /** The top of /docs: what to do first, in the order that works. */
@@ -74,7 +77,8 @@ export function showLoginErrorMessage(response: SwaggerClientResponse): SwaggerC
 /**
  * Swagger UI at /docs and the OpenAPI document at /docs-json. The OAuth2 password flow points at
  * the login route, so the Authorize button signs in with a username and password; every route
- * without @Public() names that scheme, so the UI sends the token and shows the lock.
+ * without @Public() names that scheme, so the UI sends the token and shows the lock. The
+ * document also names the access_token cookie as an alternative (browser apps).
  */
 export function setupSwagger(app: INestApplication): void {
   const config = new DocumentBuilder()
@@ -100,6 +104,18 @@ export function setupSwagger(app: INestApplication): void {
       },
       BEARER_SCHEME,
     )
+    .addCookieAuth(
+      ACCESS_TOKEN_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: ACCESS_TOKEN_COOKIE,
+        description:
+          'The HttpOnly cookie a login with `X-Auth-Transport: cookie` sets (browser apps); ' +
+          'requests other than GET, HEAD and OPTIONS also need `X-CSRF-Token`',
+      },
+      COOKIE_SCHEME,
+    )
     .addBearerAuth(
       {
         type: 'http',
@@ -110,35 +126,56 @@ export function setupSwagger(app: INestApplication): void {
     )
     .build();
   const document = markProtectedOperations(SwaggerModule.createDocument(app, config));
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
+  SwaggerModule.setup('docs', app, withoutCookieScheme(document), {
+    raw: false,
     customSiteTitle: 'nest-auth API',
     customCss: `${AUTHORIZE_DIALOG_CSS} { display: none; }`,
     swaggerOptions: { persistAuthorization: true, responseInterceptor: showLoginErrorMessage },
   });
+  SwaggerModule.setup('docs', app, document, { ui: false, jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * The document Swagger UI shows: no cookie scheme. A page cannot set a Cookie header, so a cookie
+ * box in its Authorize dialog could never work; the served document (/docs-json) keeps it.
+ */
+function withoutCookieScheme(document: OpenAPIObject): OpenAPIObject {
+  const copy = structuredClone(document);
+  delete copy.components?.securitySchemes?.[COOKIE_SCHEME];
+  for (const operation of operationsOf(copy)) {
+    if (operation.security) {
+      operation.security = operation.security.filter((option) => !(COOKIE_SCHEME in option));
+    }
+  }
+  return copy;
 }
 
 /**
  * Deny by default, in the document too: every operation not marked public gets the schemes,
- * either of which will do (two entries of `security` are alternatives).
+ * any of which will do (entries of `security` are alternatives).
  */
 function markProtectedOperations(document: OpenAPIObject): OpenAPIObject {
   delete document.servers;
-  for (const pathItem of Object.values(document.paths)) {
-    for (const method of HTTP_METHODS) {
-      const operation = pathItem[method] as
-        (Record<string, unknown> & { security?: unknown }) | undefined;
-      if (!operation) {
-        continue;
-      }
-      if (operation[PUBLIC_OPERATION_EXTENSION]) {
-        delete operation[PUBLIC_OPERATION_EXTENSION];
-        continue;
-      }
-      operation.security = [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }];
-      const responses = (operation.responses ??= {}) as Record<string, unknown>;
-      responses['401'] ??= { description: 'Missing, invalid or revoked access token' };
+  for (const operation of operationsOf(document)) {
+    const marked = operation as typeof operation & Record<string, unknown>;
+    if (marked[PUBLIC_OPERATION_EXTENSION]) {
+      delete marked[PUBLIC_OPERATION_EXTENSION];
+      continue;
     }
+    operation.security = [
+      { [OAUTH2_SCHEME]: [] },
+      { [BEARER_SCHEME]: [] },
+      { [COOKIE_SCHEME]: [] },
+    ];
+    operation.responses['401'] ??= { description: 'Missing, invalid or revoked access token' };
   }
   return document;
+}
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+
+function operationsOf(document: OpenAPIObject): OperationObject[] {
+  return Object.values(document.paths).flatMap((pathItem) =>
+    HTTP_METHODS.flatMap((method) => pathItem[method] ?? []),
+  );
 }

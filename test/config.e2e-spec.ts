@@ -198,8 +198,14 @@ describe(AppConfigModule.name, () => {
       ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
       ['NODE_ENV', { NODE_ENV: 'staging' }],
       ['JWT_ALGORITHM', { JWT_ALGORITHM: 'none' }],
-      ['JWT_PRIVATE_KEY', { NODE_ENV: 'production', JWT_ALGORITHM: 'ES256', JWT_SECRET: SECRET }],
-      ['JWT_PRIVATE_KEY', { NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', BCRYPT_COST: '10' }],
+      [
+        'JWT_PRIVATE_KEY',
+        { NODE_ENV: 'production', JWT_ALGORITHM: 'ES256', JWT_SECRET: SECRET, ENCRYPTION_KEY },
+      ],
+      [
+        'JWT_PRIVATE_KEY',
+        { NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', BCRYPT_COST: '10', ENCRYPTION_KEY },
+      ],
       ['JWT_PRIVATE_KEY', { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: 'not a key' }],
       [
         'JWT_PRIVATE_KEY_FILE',
@@ -253,6 +259,7 @@ describe(AppConfigModule.name, () => {
           NODE_ENV: 'production',
           JWT_ALGORITHM: 'ES256',
           JWT_PRIVATE_KEY_FILE: keyFile,
+          ENCRYPTION_KEY,
           BCRYPT_COST: '10',
         },
         workDirectory,

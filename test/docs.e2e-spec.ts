@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { BEARER_SCHEME, OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
+import { BEARER_SCHEME, COOKIE_SCHEME, OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
 import { createTestApp, type TestApp } from './support/create-test-app';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -116,14 +116,22 @@ describe(setupSwagger.name, () => {
     });
   });
 
-  it('names the OAuth2 and the bearer scheme in the security of every protected operation', () => {
+  it('declares the access_token cookie as an apiKey scheme', () => {
+    expect(document.components?.securitySchemes?.[COOKIE_SCHEME]).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'access_token',
+    });
+  });
+
+  it('names the OAuth2, bearer and cookie schemes in the security of every protected operation', () => {
     const protectedOperations = operations.filter(({ key }) => !PUBLIC_OPERATIONS.has(key));
 
     expect(protectedOperations.map(({ key }) => key)).toContain('get /api/v1/users/me');
     for (const { key, operation } of protectedOperations) {
       expect([key, operation.security]).toEqual([
         key,
-        [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }],
+        [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }, { [COOKIE_SCHEME]: [] }],
       ]);
       expect([key, Object.keys(operation.responses)]).toEqual([
         key,
@@ -169,6 +177,35 @@ describe(setupSwagger.name, () => {
       expect.arrayContaining(['username', 'password', 'grant_type', 'scope']),
     );
     expect(schema.required.sort()).toEqual(['password', 'username']);
+  });
+
+  it('documents the X-Auth-Transport header and both answers on the token routes', () => {
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/refresh']) {
+      const operation = document.paths[path].post;
+      const parameters = (operation?.parameters ?? []) as { name: string; in: string }[];
+      const success = JSON.stringify(operation?.responses['200']);
+
+      expect([path, parameters]).toEqual([
+        path,
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'X-Auth-Transport', in: 'header' }),
+        ]),
+      ]);
+      expect([path, success]).toEqual([path, expect.stringContaining('CookieTokenResponseDto')]);
+      expect([path, success]).toEqual([path, expect.stringContaining('TokenResponseDto')]);
+    }
+  });
+
+  it('gives Swagger UI no cookie scheme (a page cannot send a cookie it chose)', async () => {
+    const response = await testApp.http().get('/docs/swagger-ui-init.js');
+
+    expect(response.status).toBe(200);
+    // The document is embedded as indented JSON: a security requirement reads `"name": []`.
+    const requirement = (scheme: string) => new RegExp(`"${scheme}":\\s*\\[\\s*\\]`);
+    expect(response.text).toContain('/api/v1/users/me');
+    expect(response.text).toMatch(requirement(OAUTH2_SCHEME));
+    expect(response.text).not.toMatch(requirement(COOKIE_SCHEME));
+    expect(response.text).not.toMatch(/"in":\s*"cookie"/);
   });
 
   it('documents the register body with its limits', () => {

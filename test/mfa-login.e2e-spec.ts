@@ -80,6 +80,8 @@ describe(MfaLoginService.name, () => {
           statusCode: 403,
           error: 'mfa_required',
           message: expect.any(String),
+          // A token endpoint's error: RFC 6749 §5.2's description beside the code.
+          error_description: expect.any(String),
           mfa_token: expect.stringMatching(/^[\w-]{43}$/),
           mfa_token_expires_in: 300,
         });

@@ -1,13 +1,4 @@
-import {
-  Body,
-  Controller,
-  Header,
-  HttpCode,
-  HttpStatus,
-  Post,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,19 +8,21 @@ import {
   ApiExtraModels,
   ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { UserResponseDto } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
 import { AuthService } from './auth.service';
+import { AuthCookies } from './cookies/auth-cookies.service';
+import { IssuesTokens } from './cookies/issues-tokens.decorator';
+import { RefreshCookieGuard } from './cookies/refresh-cookie.guard';
 import { CurrentSessionId } from './decorators/current-session-id.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
@@ -51,7 +44,10 @@ import type { AuthenticatedRequest } from './types/authenticated-request.type';
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly authService: AuthService) {}
+  constructor(
+    private readonly authService: AuthService,
+    private readonly cookies: AuthCookies,
+  ) {}
 
   @Public()
   @AuthRateLimit()
@@ -69,8 +65,7 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @IssuesTokens()
   @ApiOperation({
     summary: 'The OAuth2 token endpoint: sign in (password grant) or refresh, as the form or JSON',
     description:
@@ -85,7 +80,6 @@ export class AuthController {
       oneOf: [{ $ref: getSchemaPath(LoginDto) }, { $ref: getSchemaPath(RefreshGrantDto) }],
     },
   })
-  @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({
     description:
       'Malformed body (`invalid_request`) or another grant type (`unsupported_grant_type`)',
@@ -118,8 +112,7 @@ export class AuthController {
   @TokenEndpoint()
   @Post('login/mfa')
   @HttpCode(HttpStatus.OK)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @IssuesTokens()
   @ApiOperation({
     summary: 'Second step of a login: the mfa_token and a code',
     description:
@@ -130,7 +123,6 @@ export class AuthController {
   })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: LoginMfaDto })
-  @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({
     description: '`mfa_token` or `code` missing or not a string (`invalid_request`)',
   })
@@ -148,19 +140,19 @@ export class AuthController {
   @Public()
   @TokenEndpoint()
   @AuthRateLimit()
+  @UseGuards(RefreshCookieGuard)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @IssuesTokens()
   @ApiOperation({
     summary: 'Exchange a refresh token for a new token pair',
     description:
       'The presented refresh token is spent: use the new one next time. Presenting a spent ' +
-      'token again ends its whole session (reuse detection), so send one refresh at a time.',
+      'token again ends its whole session (reuse detection), so send one refresh at a time. ' +
+      'With no body, the `refresh_token` cookie is used (and `X-CSRF-Token` is required).',
   })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiBody({ type: RefreshTokenDto })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBody({ type: RefreshTokenDto, required: false })
   @ApiBadRequestResponse({
     description:
       '`refresh_token` missing or not a string (`invalid_request`), or a `grant_type` other ' +
@@ -189,17 +181,19 @@ export class AuthController {
     description:
       "The access token's session is over: its access and refresh tokens are refused from the " +
       "next request. `refresh_token`, when given and belonging to another of the caller's " +
-      'sessions, ends that session too; any other token is ignored.',
+      'sessions, ends that session too; any other token is ignored. The auth cookies are cleared.',
   })
   @ApiBody({ type: LogoutDto, required: false })
   @ApiNoContentResponse({ description: 'The session is over' })
   @ApiBadRequestResponse({ description: '`refresh_token` not a string, or unknown fields' })
-  logout(
+  async logout(
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
     @Body() dto: LogoutDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    return this.authService.logout(userId, sessionId, dto.refresh_token);
+    await this.authService.logout(userId, sessionId, dto.refresh_token);
+    this.cookies.clear(reply);
   }
 }
 

@@ -9,6 +9,9 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { AuthCookies } from './cookies/auth-cookies.service';
+import { CsrfCheck } from './cookies/csrf-check';
+import { CsrfGuard } from './cookies/csrf.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { SigningKeys } from './signing-keys';
@@ -32,6 +35,8 @@ import { VerifiedTokenCache } from './verified-token-cache';
   providers: [
     AuthService,
     TokenService,
+    AuthCookies,
+    CsrfCheck,
     LocalStrategy,
     // The keys, made once, and the one shortcut on the guarded path (bench/README.md, step 5):
     // jsonwebtoken's check was a quarter of a request's CPU (an ES256 verify costs about as much
@@ -54,9 +59,12 @@ import { VerifiedTokenCache } from './verified-token-cache';
     JwtStrategy,
     // Deny by default: every route of every module needs a token unless marked @Public().
     { provide: APP_GUARD, useClass: JwtAuthGuard },
-    // Runs second (guards run in registration order), so it sees the user the JWT guard loaded.
+    // A request the access_token cookie authenticated must carry the CSRF token (403).
+    { provide: APP_GUARD, useClass: CsrfGuard },
+    // Runs after them (guards run in registration order), so it sees the user the JWT guard loaded.
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [TokenService, SigningKeys],
+  // AuthCookies and CsrfCheck for token-issuing handlers of other modules (@IssuesTokens()).
+  exports: [TokenService, SigningKeys, AuthCookies, CsrfCheck],
 })
 export class AuthModule {}

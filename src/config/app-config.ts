@@ -22,6 +22,13 @@ export interface JwtSettings {
   readonly audience: string;
 }
 
+export interface CookieSettings {
+  /** Whether auth cookies carry `Secure` (COOKIE_SECURE; off only for plain-HTTP development). */
+  readonly secure: boolean;
+  /** The `Domain` of auth cookies (COOKIE_DOMAIN); undefined: host-only cookies. */
+  readonly domain?: string;
+}
+
 export interface EncryptionSettings {
   /** ENCRYPTION_KEY (its UTF-8 bytes): the input key material of secrets kept at rest. */
   readonly key: string;
@@ -57,6 +64,7 @@ export class AppConfig {
   /** Prefix of every key this app writes to Redis, so apps (or test runs) can share one server. */
   readonly redisKeyPrefix!: string;
   readonly corsOrigins!: string[];
+  readonly cookie!: CookieSettings;
   readonly trustProxy!: TrustProxySetting;
   readonly admin?: BootstrapAdminSettings;
   readonly loginMaxAttempts!: number;

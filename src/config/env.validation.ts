@@ -24,6 +24,10 @@ export type RawEnvironment = Record<string, string | undefined>;
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const BOOLEANS = ['true', 'false'] as const;
+// RFC 1123 labels: letters, digits and inner hyphens, dot-separated (a cookie's Domain attribute).
+const DOMAIN_NAME =
+  /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const MIN_SECRET_BYTES = 32;
 const MIN_PRODUCTION_BCRYPT_COST = 10;
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -199,6 +203,16 @@ export function parseEnvironment(
     }
   }
 
+  const cookieSecure = oneOf('COOKIE_SECURE', BOOLEANS, 'true') === 'true';
+  const cookieDomain = read('COOKIE_DOMAIN')?.replace(/^\./, '').toLowerCase();
+  if (cookieDomain !== undefined && !DOMAIN_NAME.test(cookieDomain)) {
+    fail(
+      'COOKIE_DOMAIN',
+      `must be a domain name such as example.com, without scheme, port or path (got "${cookieDomain}")`,
+      undefined,
+    );
+  }
+
   const trustProxy = parseTrustProxy(read('TRUST_PROXY'), (problem) =>
     fail('TRUST_PROXY', problem, undefined),
   );
@@ -290,6 +304,7 @@ export function parseEnvironment(
     redisUrl,
     redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? 'nest-auth',
     corsOrigins,
+    cookie: { secure: cookieSecure, domain: cookieDomain },
     trustProxy,
     admin:
       adminEmail !== undefined && adminPassword

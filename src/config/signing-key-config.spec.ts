@@ -14,6 +14,7 @@ import { ConfigValidationError } from './config-validation.error';
 import { parseEnvironment, type RawEnvironment } from './env.validation';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
+const ENCRYPTION_KEY = 'a-test-encryption-key-of-at-least-32-bytes';
 
 function problemsOf(raw: RawEnvironment, dataDirectory: string): string[] {
   try {
@@ -72,7 +73,12 @@ describe('parseEnvironment: JWT_ALGORITHM and the signing keys', () => {
       const privatePem = make();
 
       const config = parseEnvironment(
-        { NODE_ENV: 'production', JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY: privatePem },
+        {
+          NODE_ENV: 'production',
+          JWT_ALGORITHM: algorithm,
+          JWT_PRIVATE_KEY: privatePem,
+          ENCRYPTION_KEY,
+        },
         { dataDirectory },
       );
 
@@ -123,10 +129,10 @@ describe('parseEnvironment: JWT_ALGORITHM and the signing keys', () => {
     const warnings: string[] = [];
 
     const first = parseEnvironment(
-      { JWT_ALGORITHM: 'ES256' },
+      { JWT_ALGORITHM: 'ES256', ENCRYPTION_KEY },
       { dataDirectory, warn: (message) => warnings.push(message) },
     );
-    const second = parseEnvironment({ JWT_ALGORITHM: 'ES256' }, { dataDirectory });
+    const second = parseEnvironment({ JWT_ALGORITHM: 'ES256', ENCRYPTION_KEY }, { dataDirectory });
 
     const file = join(dataDirectory, 'jwt-private-key-es256.pem');
     expect(first.jwt.privateKeyGenerated).toBe(true);
@@ -146,7 +152,7 @@ describe('parseEnvironment: JWT_ALGORITHM and the signing keys', () => {
     ['an unknown algorithm', () => ({ JWT_ALGORITHM: 'PS256' }), 'JWT_ALGORITHM'],
     [
       'production without a key',
-      () => ({ NODE_ENV: 'production', JWT_ALGORITHM: 'ES256' }),
+      () => ({ NODE_ENV: 'production', JWT_ALGORITHM: 'ES256', ENCRYPTION_KEY }),
       'JWT_PRIVATE_KEY',
     ],
     [

@@ -87,13 +87,18 @@ describe(setupSwagger.name, () => {
     await expect(dialog.locator('#client_secret_password').isVisible()).resolves.toBe(false);
     await expect(dialog.locator('#oauth_password').isVisible()).resolves.toBe(true);
 
+    // The OAuth2 scheme's own button: the bearer schemes (second factor, introspection) have one too.
+    const oauth2Scheme = dialog.locator('.auth-container', {
+      hasText: 'oauth2 (OAuth2, password)',
+    });
+
     // A wrong password: the dialog shows the server's message, not only "Unauthorized".
     await dialog.locator('#oauth_username').fill(username);
     await dialog.locator('#oauth_password').fill(`${PASSWORD}!`);
     const refused = page.waitForResponse((response) =>
       response.url().endsWith('/api/v1/auth/login'),
     );
-    await dialog.locator('.auth-btn-wrapper button.authorize').click();
+    await oauth2Scheme.locator('.auth-btn-wrapper button.authorize').click();
     expect((await refused).status()).toBe(401);
     await expect(dialog.locator('.errors').innerText()).resolves.toContain(
       'Incorrect username or password',
@@ -103,10 +108,6 @@ describe(setupSwagger.name, () => {
     const tokenResponse = page.waitForResponse((response) =>
       response.url().endsWith('/api/v1/auth/login'),
     );
-    // The OAuth2 scheme's own button: the bearer schemes (second factor, introspection) have one too.
-    const oauth2Scheme = dialog.locator('.auth-container', {
-      hasText: 'oauth2 (OAuth2, password)',
-    });
     await oauth2Scheme.locator('.auth-btn-wrapper button.authorize').click();
     expect((await tokenResponse).status()).toBe(200);
     await oauth2Scheme.locator('h6', { hasText: 'Authorized' }).waitFor();

@@ -6,14 +6,14 @@ import { AppConfig } from '../../config/app-config';
 import { ActiveUserLookup } from '../../sessions/active-user.lookup';
 import type { User } from '../../users/user.entity';
 import { hasAccessTokenClaims } from '../access-token-claims';
-import { extractBearerToken } from '../bearer-token';
+import { accessTokenOf } from '../cookies/auth-cookies';
 import { SigningKeys } from '../signing-keys';
 import type { AuthenticatedRequest } from '../types/authenticated-request.type';
 
 type KeyCallback = (error: Error | null, key?: string | Buffer) => void;
 
 /**
- * Verifies the access token (the configured algorithm only, iss, aud, exp; with RS256/ES256 the
+ * Verifies the access token, from the bearer header or else the access_token cookie (the configured algorithm only, iss, aud, exp; with RS256/ES256 the
  * key is the one the header's `kid` names, and an unknown kid is refused; a token verified before
  * is answered from the cache AuthModule installs for each key), then loads the session and its
  * user in one query and refuses revoked sessions and unknown or disabled users. No side effects.
@@ -26,7 +26,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly activeUsers: ActiveUserLookup,
   ) {
     super({
-      jwtFromRequest: (request: FastifyRequest) => extractBearerToken(request.headers),
+      // The bearer header, else the access_token cookie (same checks, same cache).
+      jwtFromRequest: (request: FastifyRequest) => accessTokenOf(request),
       secretOrKeyProvider: (_request: FastifyRequest, token: string, done: KeyCallback) => {
         const key = keys.verificationKeyFor(token);
         // jsonwebtoken accepts a KeyObject; the type definitions only know strings and Buffers.
