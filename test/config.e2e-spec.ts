@@ -176,6 +176,7 @@ describe(AppConfigModule.name, () => {
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: 'soon' }],
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '0' }],
       ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '2w' }],
+      ['JWT_SESSION_MAX_AGE', { JWT_SESSION_MAX_AGE: 'forever' }],
       ['BCRYPT_COST', { BCRYPT_COST: '3' }],
       ['BCRYPT_COST', { BCRYPT_COST: '16' }],
       ['BCRYPT_COST', { BCRYPT_COST: 'abc' }],

@@ -19,6 +19,7 @@ import { TokenService } from './token.service';
 import { inTransaction } from '../database/in-transaction';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+const ACCOUNT_DISABLED = 'This account is disabled';
 export const INVALID_MFA_CODE = 'Incorrect or already used code';
 export const INVALID_MFA_TOKEN = 'Invalid or expired mfa_token, or an incorrect code';
 
@@ -90,10 +91,15 @@ export class AuthService {
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
       this.recordFailedLogin(user.id, 'account_disabled', client);
-      throw new ForbiddenException('This account is disabled');
+      throw new ForbiddenException(ACCOUNT_DISABLED);
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
-      await this.users.updatePasswordHash(user.id, await this.passwords.hash(password));
+      const rehashed = await this.passwords.hash(password);
+      // Only over the hash just verified: a password changed meanwhile is kept, and this login
+      // then fails when it opens its session (the hash it verified is no longer the user's).
+      if (await this.users.replacePasswordHash(user.id, user.passwordHash, rehashed)) {
+        user.passwordHash = rehashed;
+      }
     }
     return user;
   }
@@ -144,25 +150,46 @@ export class AuthService {
     return this.openSession(result.user, client, PASSWORD_AND_OTP);
   }
 
+  /**
+   * Opens the session of a login whose password (and code) were verified. Should the account have
+   * changed since it was read (password changed, disabled, deleted), no session is opened and the
+   * login fails as it would have a moment later: 403 when disabled, else 401.
+   */
   private async openSession(
     user: User,
     client: ClientInfo,
     amr: readonly string[],
   ): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await inTransaction(this.dataSource, async (manager) => {
-      const issued = await this.sessions.open(user.id, client, amr, manager);
-      await this.events.record(manager, {
-        type: 'login.succeeded',
-        userId: user.id,
-        actorId: user.id,
-        sessionId: issued.session.id,
+    const issued = await inTransaction(this.dataSource, async (manager) => {
+      const opened = await this.sessions.open(
+        { userId: user.id, passwordHash: user.passwordHash },
         client,
-        details: { amr: [...amr] },
-      });
-      return issued;
+        amr,
+        manager,
+      );
+      if (opened) {
+        await this.events.record(manager, {
+          type: 'login.succeeded',
+          userId: user.id,
+          actorId: user.id,
+          sessionId: opened.session.id,
+          client,
+          details: { amr: [...amr] },
+        });
+      }
+      return opened;
     });
+    if (!issued) {
+      const now = await this.users.findById(user.id);
+      if (now && !now.isActive) {
+        this.metrics.recordLogin('disabled');
+        throw new ForbiddenException(ACCOUNT_DISABLED);
+      }
+      this.metrics.recordLogin('invalid_credentials');
+      throw new UnauthorizedException(INVALID_CREDENTIALS);
+    }
     this.metrics.recordLogin('success');
-    return this.tokens.issue(user, session, refreshToken);
+    return this.tokens.issue(user, issued.session, issued.refreshToken);
   }
 
   /**

@@ -16,6 +16,8 @@ export interface JwtSettings {
   readonly previousPublicKeys: readonly KeyObject[];
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  /** The absolute lifetime of a session from its sign-in: refreshing never extends it past. */
+  readonly sessionMaxAgeSeconds: number;
   readonly issuer: string;
   readonly audience: string;
 }

@@ -46,6 +46,7 @@ describe(parseEnvironment.name, () => {
           secretGenerated: false,
           accessTtlSeconds: 900,
           refreshTtlSeconds: 604800,
+          sessionMaxAgeSeconds: 2592000,
           issuer: 'nest-auth',
           audience: 'nest-auth-api',
         },
@@ -145,6 +146,11 @@ describe(parseEnvironment.name, () => {
         'JWT_REFRESH_TTL in days',
         { JWT_REFRESH_TTL: '30d' },
         { jwt: { refreshTtlSeconds: 2592000 } },
+      ],
+      [
+        'JWT_SESSION_MAX_AGE in hours',
+        { JWT_SESSION_MAX_AGE: '12h' },
+        { jwt: { sessionMaxAgeSeconds: 43200 } },
       ],
       [
         'JWT_ISSUER and JWT_AUDIENCE',
@@ -272,6 +278,8 @@ describe(parseEnvironment.name, () => {
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '-15m' }],
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '1.5h' }],
       ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '1w' }],
+      ['JWT_SESSION_MAX_AGE', { JWT_SESSION_MAX_AGE: '1 month' }],
+      ['JWT_SESSION_MAX_AGE', { JWT_SESSION_MAX_AGE: '0' }],
       ['BCRYPT_COST', { BCRYPT_COST: '3' }],
       ['BCRYPT_COST', { BCRYPT_COST: '16' }],
       ['BCRYPT_COST', { BCRYPT_COST: 'abc' }],

@@ -178,6 +178,7 @@ export function parseEnvironment(
 
   const accessTtlSeconds = duration('JWT_ACCESS_TTL', '15m');
   const refreshTtlSeconds = duration('JWT_REFRESH_TTL', '7d');
+  const sessionMaxAgeSeconds = duration('JWT_SESSION_MAX_AGE', '30d');
   const bcryptCost = integer('BCRYPT_COST', 12, 4, 15);
   if (isProduction && bcryptCost < MIN_PRODUCTION_BCRYPT_COST) {
     fail('BCRYPT_COST', `must be at least ${MIN_PRODUCTION_BCRYPT_COST} in production`, undefined);
@@ -298,6 +299,7 @@ export function parseEnvironment(
       previousPublicKeys,
       accessTtlSeconds,
       refreshTtlSeconds,
+      sessionMaxAgeSeconds,
       issuer: read('JWT_ISSUER') ?? 'nest-auth',
       audience: read('JWT_AUDIENCE') ?? 'nest-auth-api',
     },

@@ -61,7 +61,12 @@ export class LoginAttemptsService {
  */
 export function loginAccountKey(userId: string | undefined, login: string): string {
   if (userId !== undefined) {
-    return `user:${userId}`;
+    return userAccountKey(userId);
   }
   return `login:${createHash('sha256').update(login.toLowerCase()).digest('base64url')}`;
+}
+
+/** The account counter's key of an existing account (see {@link loginAccountKey}). */
+export function userAccountKey(userId: string): string {
+  return `user:${userId}`;
 }

@@ -9,6 +9,7 @@ import { SecurityEventsService } from '../security-events/security-events.servic
 import type { User } from '../users/user.entity';
 import { ActiveUserLookup } from './active-user.lookup';
 import { generateRefreshToken, hashRefreshToken } from './refresh-token';
+import { insertSessionIfCurrent } from './session-insert';
 import { Session } from './session.entity';
 import { SpentRefreshToken } from './spent-refresh-token.entity';
 import { inTransaction } from '../database/in-transaction';
@@ -16,6 +17,16 @@ import { inTransaction } from '../database/in-transaction';
 export interface IssuedSession {
   session: Session;
   refreshToken: string;
+}
+
+/**
+ * What a sign-in verified: the user, and the password hash the password matched. A session is
+ * opened only while that hash is still the user's and the user is active (see {@link
+ * SessionsService.open}).
+ */
+export interface VerifiedCredential {
+  userId: string;
+  passwordHash: string;
 }
 
 export type RotationResult =
@@ -46,30 +57,41 @@ export class SessionsService {
   ) {}
 
   /**
+   * Opens a session for a verified sign-in, or returns null when the account changed since it was
+   * read: its password was changed, it was disabled or deleted. The check and the insert are one
+   * statement (see {@link insertSessionIfCurrent}), so a change that ends the user's sessions
+   * either comes first, and nothing is opened, or comes after, and ends this session too.
    * `amr`: how the user signed in (RFC 8176), kept for every access token of the session.
    * `manager`: the caller's transaction (the login records its event in it).
    */
   async open(
-    userId: string,
+    credential: VerifiedCredential,
     client: ClientInfo,
     amr: readonly string[] = ['pwd'],
     manager?: EntityManager,
-  ): Promise<IssuedSession> {
+  ): Promise<IssuedSession | null> {
     const now = new Date();
     const refreshToken = generateRefreshToken();
     const session = this.sessions.create({
       id: randomUUID(),
-      userId,
+      userId: credential.userId,
       refreshTokenHash: hashRefreshToken(refreshToken),
       createdAt: now,
       lastUsedAt: now,
-      expiresAt: this.refreshExpiry(now),
+      expiresAt: this.refreshExpiry(now, now),
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip.slice(0, 64),
       amr: [...amr],
     });
-    await (manager ?? this.sessions.manager).insert(Session, session);
+    const inserted = await insertSessionIfCurrent(
+      manager ?? this.sessions.manager,
+      session,
+      credential.passwordHash,
+    );
+    if (!inserted) {
+      return null;
+    }
     await this.purgeIfDue(now);
     return { session, refreshToken };
   }
@@ -112,7 +134,7 @@ export class SessionsService {
       throw error;
     }
     const nextToken = generateRefreshToken();
-    const expiresAt = this.refreshExpiry(now);
+    const expiresAt = this.refreshExpiry(now, session.createdAt);
     const swapped = await inTransaction(this.dataSource, async (manager) => {
       const { affected } = await manager.update(
         Session,
@@ -237,8 +259,8 @@ export class SessionsService {
   }
 
   /**
-   * Ends every session of the user but one (the password change keeps the caller's), in the
-   * caller's transaction when given one.
+   * Ends every session of the user but one (the password change keeps the caller's); `manager`
+   * as for {@link revokeAllForUser}.
    */
   async revokeAllExcept(
     userId: string,
@@ -347,7 +369,18 @@ export class SessionsService {
     }
   }
 
-  private refreshExpiry(from: Date): Date {
-    return new Date(from.getTime() + this.config.jwt.refreshTtlSeconds * 1000);
+  /**
+   * A refresh token lives JWT_REFRESH_TTL from its issue, but never past the session's sign-in
+   * plus JWT_SESSION_MAX_AGE: a stolen session that keeps refreshing still ends, and with it the
+   * spent hashes it piled up (they are purged with the session).
+   */
+  private refreshExpiry(issuedAt: Date, signedInAt: Date): Date {
+    const { refreshTtlSeconds, sessionMaxAgeSeconds } = this.config.jwt;
+    return new Date(
+      Math.min(
+        issuedAt.getTime() + refreshTtlSeconds * 1000,
+        signedInAt.getTime() + sessionMaxAgeSeconds * 1000,
+      ),
+    );
   }
 }

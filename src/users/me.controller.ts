@@ -8,6 +8,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
@@ -56,7 +57,8 @@ export class MeController {
   @ApiBody({ type: ChangePasswordDto })
   @ApiNoContentResponse({ description: 'Password changed; the other sessions are over' })
   @ApiBadRequestResponse({ description: 'Invalid fields, or a new password the policy refuses' })
-  @ApiForbiddenResponse({ description: 'The current password is wrong' })
+  @ApiForbiddenResponse({ description: 'The current password is wrong (counts as a failed login)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   changePassword(
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,

@@ -1,15 +1,16 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ClientInfo } from '../common/client-info';
+import { inTransaction } from '../database/in-transaction';
 import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
+import type { ClientInfo } from '../common/client-info';
+import { CurrentPasswordVerifier, WRONG_CURRENT_PASSWORD } from './current-password.verifier';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
 import { PasswordHasher } from './password-hasher.service';
 import type { User } from './user.entity';
 import { UsersService } from './users.service';
 import { passwordStrengthProblem } from './validation/password-policy';
-import { inTransaction } from '../database/in-transaction';
 
 /** What signed-in users do to their own account: edit the profile, change the password. */
 @Injectable()
@@ -17,6 +18,7 @@ export class MeService {
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly currentPassword: CurrentPasswordVerifier,
     private readonly sessions: SessionsService,
     private readonly events: SecurityEventsService,
     private readonly dataSource: DataSource,
@@ -38,10 +40,11 @@ export class MeService {
   }
 
   /**
-   * Needs the current password (403 when wrong), applies the password policy with the user's
-   * own email and username, then ends every other session: whoever else held one is signed out,
-   * while the caller stays signed in. The new hash, the ended sessions and the
-   * `password.changed` event commit together.
+   * Applies the password policy with the user's own email and username, then needs the current
+   * password (checked and limited by CurrentPasswordVerifier), then ends every other session:
+   * whoever else held one is signed out, while the caller stays signed in. The new password is
+   * judged first, so a refused one gets the same 400 whether the current password was right. The
+   * new hash, the ended sessions and the `password.changed` event commit together.
    */
   async changePassword(
     userId: string,
@@ -51,16 +54,16 @@ export class MeService {
   ): Promise<void> {
     // Reloaded rather than taken from the request: the hash must be the stored one, now.
     const user = await this.users.getById(userId);
-    if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      throw new ForbiddenException('The current password is incorrect');
-    }
     const problem = passwordStrengthProblem(dto.newPassword, user);
     if (problem) {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
-    const passwordHash = await this.passwords.hash(dto.newPassword);
-    await inTransaction(this.dataSource, async (manager) => {
-      await this.users.updatePasswordHash(userId, passwordHash, manager);
+    await this.currentPassword.verify(user, dto.currentPassword, client);
+    const newHash = await this.passwords.hash(dto.newPassword);
+    const changed = await inTransaction(this.dataSource, async (manager) => {
+      if (!(await this.users.replacePasswordHash(userId, user.passwordHash, newHash, manager))) {
+        return false;
+      }
       await this.sessions.revokeAllExcept(userId, keepSessionId, manager);
       await this.events.record(manager, {
         type: 'password.changed',
@@ -69,6 +72,11 @@ export class MeService {
         sessionId: keepSessionId,
         client,
       });
+      return true;
     });
+    if (!changed) {
+      // Another change of the password won the race: the one checked is no longer current.
+      throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
+    }
   }
 }

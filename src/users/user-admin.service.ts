@@ -39,6 +39,14 @@ export interface NewAdmin {
   password: string;
 }
 
+/** How an existing account becomes an admin (see {@link UserAdminService.promote}). */
+export interface PromotionChange {
+  /** The operator's password for the account; the caller has checked it against the rules. */
+  password: string;
+  /** Enable the account if it is disabled; without it a disabled account is left alone. */
+  reactivate: boolean;
+}
+
 export const LAST_ADMIN_MESSAGE =
   'This change would leave no active admin: promote or enable another admin first';
 
@@ -208,11 +216,33 @@ export class UserAdminService {
     });
   }
 
-  /** Makes a user an active admin, keeping their other roles. */
-  async promote(user: User): Promise<User> {
+  /**
+   * Makes an existing account an admin for the operator who runs the create-admin CLI: adds the
+   * admin role (keeping the others), sets the operator's password and ends all of the account's
+   * sessions, so whoever registered it keeps no way in. A disabled account is enabled only with
+   * `reactivate`. The update applies only to the row as the caller showed it (same password hash,
+   * and active unless `reactivate`); null when it changed meanwhile or is gone.
+   */
+  async promote(user: User, change: PromotionChange): Promise<User | null> {
     const roles = user.roles.includes(Role.Admin) ? user.roles : [...user.roles, Role.Admin];
-    await this.users.update({ id: user.id }, { roles, isActive: true });
-    return this.usersService.getById(user.id);
+    const passwordHash = await this.passwords.hash(change.password);
+    const promoted = await inTransaction(this.dataSource, async (manager) => {
+      const result = await manager.update(
+        User,
+        {
+          id: user.id,
+          passwordHash: user.passwordHash,
+          ...(change.reactivate ? {} : { isActive: true }),
+        },
+        { roles, passwordHash, isActive: true },
+      );
+      if (result.affected !== 1) {
+        return false;
+      }
+      await this.sessions.revokeAllForUser(user.id, manager);
+      return true;
+    });
+    return promoted ? this.usersService.getById(user.id) : null;
   }
 
   private async throwNotFoundOrLastAdmin(id: string): Promise<never> {

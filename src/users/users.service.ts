@@ -98,13 +98,24 @@ export class UsersService {
     return this.getById(id);
   }
 
-  /** `manager`: the caller's transaction (the password change records its event in it). */
-  async updatePasswordHash(
+  /**
+   * Replaces the password hash only if it is still `expectedHash`, the one the caller verified a
+   * password against; false when it changed meanwhile (another password change, a reset) or the
+   * user is gone, so a slower writer never overwrites a newer password. `manager` runs it in the
+   * caller's transaction.
+   */
+  async replacePasswordHash(
     userId: string,
+    expectedHash: string,
     passwordHash: string,
-    manager?: EntityManager,
-  ): Promise<void> {
-    await (manager ?? this.users.manager).update(User, { id: userId }, { passwordHash });
+    manager: EntityManager = this.users.manager,
+  ): Promise<boolean> {
+    const result = await manager.update(
+      User,
+      { id: userId, passwordHash: expectedHash },
+      { passwordHash },
+    );
+    return result.affected === 1;
   }
 
   /** The second factor's switch (src/mfa calls it inside the transaction that sets it up). */
