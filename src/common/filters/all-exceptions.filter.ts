@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedBearerToken } from '../../auth/bearer-token';
 import { RateLimitedException } from '../../rate-limit/rate-limited.exception';
 import { isUniqueViolation } from '../../database/database-errors';
+import { redactQuery } from '../../logging/logger-options';
 import { errorBody, INTERNAL_ERROR, type ErrorBody } from './error-body';
 
 /**
@@ -46,7 +47,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return clientError;
     }
     this.logger.error(
-      `${request.method} ${request.url} failed`,
+      `${request.method} ${redactQuery(request.url)} failed`,
       exception instanceof Error ? exception.stack : String(exception),
     );
     return INTERNAL_ERROR;
