@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
+import { registerInputSafety } from './common/input-safety';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
@@ -44,8 +45,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
 }
 
 /**
- * Everything around the modules: the /api/v1 prefix, security headers, request ids, logs and
- * metrics, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
+ * Everything around the modules: the /api/v1 prefix, security headers, the input-safety check,
+ * request ids, logs and metrics, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
  */
 export async function configureApp(
   app: NestFastifyApplication,
@@ -70,6 +71,7 @@ async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): P
   registerRequestLogging(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   registerSecurityHeaders(fastify);
+  registerInputSafety(fastify);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
