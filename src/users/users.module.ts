@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { MeController } from './me.controller';
@@ -11,7 +12,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), SessionsModule],
+  imports: [TypeOrmModule.forFeature([User]), SessionsModule, RateLimitModule],
   controllers: [MeController, UsersController],
   providers: [UsersService, UserAdminService, PasswordHasher, MeService, BootstrapAdminService],
   exports: [UsersService, PasswordHasher],
