@@ -6,7 +6,9 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MailModule } from './mail/mail.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { PostsModule } from './posts/posts.module';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
@@ -22,6 +24,8 @@ import { UsersModule } from './users/users.module';
     UsersModule,
     HealthModule,
     PostsModule,
+    OutboxModule,
+    MailModule,
   ],
   providers: [
     {

@@ -18,6 +18,13 @@ export interface BootstrapAdminSettings {
   readonly username: string;
 }
 
+export interface MailSettings {
+  /** smtp:// or smtps:// URL; unset: mail is logged (development) or kept in the outbox (production). */
+  readonly smtpUrl?: string;
+  /** The From of every mail. */
+  readonly from: string;
+}
+
 /**
  * The validated configuration, built once at start-up. Services inject this class
  * (it is its own DI token) and never read `process.env`.
@@ -40,6 +47,7 @@ export class AppConfig {
   readonly authRateLimit!: number;
   readonly metricsToken?: string;
   readonly logLevel!: string;
+  readonly mail!: MailSettings;
 
   get isProduction(): boolean {
     return this.nodeEnv === 'production';

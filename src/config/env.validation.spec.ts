@@ -57,6 +57,7 @@ describe(parseEnvironment.name, () => {
         authRateLimit: 60,
         metricsToken: undefined,
         logLevel: 'info',
+        mail: { smtpUrl: undefined, from: 'nest-auth <no-reply@localhost>' },
       });
       expect(config.isProduction).toBe(false);
     });
@@ -193,6 +194,22 @@ describe(parseEnvironment.name, () => {
       ['METRICS_TOKEN', { METRICS_TOKEN: 'scrape-me' }, { metricsToken: 'scrape-me' }],
       ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
       ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+      [
+        'an smtp:// URL with credentials',
+        { SMTP_URL: 'smtp://user:p%40ss@mail.example.com:587' },
+        { mail: { smtpUrl: 'smtp://user:p%40ss@mail.example.com:587' } },
+      ],
+      [
+        'an smtps:// URL without a port',
+        { SMTP_URL: 'smtps://mail.example.com' },
+        { mail: { smtpUrl: 'smtps://mail.example.com' } },
+      ],
+      [
+        'MAIL_FROM with a display name',
+        { MAIL_FROM: 'Example Support <support@example.com>' },
+        { mail: { from: 'Example Support <support@example.com>' } },
+      ],
+      ['MAIL_FROM as a bare address', { MAIL_FROM: 'a@b.test' }, { mail: { from: 'a@b.test' } }],
     ])('reads %s', (_case, raw, expected) => {
       const config = parseEnvironment({ JWT_SECRET: SECRET, ...raw }, { dataDirectory });
 
@@ -250,6 +267,12 @@ describe(parseEnvironment.name, () => {
       ['LOGIN_WINDOW', { LOGIN_WINDOW: 'forever' }],
       ['AUTH_RATE_LIMIT', { AUTH_RATE_LIMIT: '0' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+      ['SMTP_URL', { SMTP_URL: 'mail.example.com:25' }],
+      ['SMTP_URL', { SMTP_URL: 'http://mail.example.com' }],
+      ['SMTP_URL', { SMTP_URL: 'smtp://' }],
+      ['SMTP_URL', { SMTP_URL: 'smtp://user:pass@[bad' }],
+      ['MAIL_FROM', { MAIL_FROM: 'not an address' }],
+      ['MAIL_FROM', { MAIL_FROM: 'a@b.test, c@d.test' }],
     ])('refuses a bad %s with one line naming it: %j', (key, raw) => {
       const problems = problemsOf({ JWT_SECRET: SECRET, ...raw }, dataDirectory);
 
@@ -290,6 +313,13 @@ describe(parseEnvironment.name, () => {
 
       expect(() => statSync(join(dataDirectory, 'jwt-secret'))).toThrow();
     });
+  });
+
+  it('never repeats an invalid SMTP_URL, which may hold a password', () => {
+    const problems = problemsOf({ JWT_SECRET: SECRET, SMTP_URL: 'htp://user:hunter22@host' });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).not.toContain('hunter22');
   });
 
   describe('the development secret', () => {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import addressparser from 'nodemailer/lib/addressparser';
 import { AppConfig, type TrustProxySetting } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
 import { parseDatabaseUrl, type DatabaseTarget } from './database-url';
@@ -12,6 +13,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const MIN_SECRET_BYTES = 32;
 const MIN_PRODUCTION_BCRYPT_COST = 10;
 const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const DEFAULT_MAIL_FROM = 'nest-auth <no-reply@localhost>';
 
 export interface ParseEnvironmentOptions {
   /** Where a development JWT secret is kept when none is configured. */
@@ -140,6 +142,24 @@ export function parseEnvironment(
   const authRateLimit = integer('AUTH_RATE_LIMIT', 60, 1, Number.MAX_SAFE_INTEGER);
   const logLevel = oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
+  const smtpUrl = read('SMTP_URL');
+  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) {
+    // The value is not echoed: it may hold the SMTP password.
+    fail(
+      'SMTP_URL',
+      'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587',
+      undefined,
+    );
+  }
+  const mailFrom = read('MAIL_FROM') ?? DEFAULT_MAIL_FROM;
+  if (!isMailbox(mailFrom)) {
+    fail(
+      'MAIL_FROM',
+      `must be one address such as "nest-auth <no-reply@example.com>" (got "${mailFrom}")`,
+      undefined,
+    );
+  }
+
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
   }
@@ -179,6 +199,7 @@ export function parseEnvironment(
     authRateLimit,
     metricsToken: read('METRICS_TOKEN'),
     logLevel,
+    mail: { smtpUrl, from: mailFrom },
   });
 }
 
@@ -189,6 +210,21 @@ function isRedisUrl(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isSmtpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Exactly one address, with or without a display name. */
+function isMailbox(text: string): boolean {
+  const parsed = addressparser(text, { flatten: true });
+  return parsed.length === 1 && /^[^\s@]+@[^\s@]+$/.test(parsed[0].address ?? '');
 }
 
 function isOrigin(text: string): boolean {

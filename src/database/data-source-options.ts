@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url';
+import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
 import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
@@ -10,9 +11,10 @@ import { CreatePosts1763888600000 } from './migrations/1763888600000-create-post
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
+import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
-export const ENTITIES = [User, Session, SpentRefreshToken, Post];
+export const ENTITIES = [User, Session, SpentRefreshToken, Post, OutboxMessage];
 export const MIGRATIONS = [
   CreateUsers1763888400000,
   CreateSessions1763888500000,
@@ -20,6 +22,7 @@ export const MIGRATIONS = [
   AddUserSearchIndex1763896000000,
   CombineUserSearchIndex1763990000000,
   TimestampDefaultsNow1763990100000,
+  CreateOutboxMessages1764200000000,
 ];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */

@@ -1,4 +1,4 @@
-import type { LoggerService, LogLevel, ModuleMetadata } from '@nestjs/common';
+import type { LoggerService, LogLevel, ModuleMetadata, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
@@ -32,6 +32,13 @@ export interface TestAppOptions {
   imports?: NonNullable<ModuleMetadata['imports']>;
   /** Read the app's JSON log lines here (the JSON logger replaces Nest's quiet test logger). */
   logDestination?: DestinationStream;
+  /** Providers replaced by values (shorter outbox timings, say). */
+  overrideProviders?: ProviderOverride[];
+}
+
+export interface ProviderOverride {
+  provide: Type;
+  useValue: unknown;
 }
 
 /** The run's database for PostgreSQL, or a private copy of the migrated SQLite template. */
@@ -76,6 +83,9 @@ export async function createTestApp(
     builder = builder
       .overrideProvider(LogDestination)
       .useValue(new LogDestination(options.logDestination));
+  }
+  for (const { provide, useValue } of options.overrideProviders ?? []) {
+    builder = builder.overrideProvider(provide).useValue(useValue);
   }
   const moduleRef = await builder.compile();
   const trustProxy = new TrustProxyRule();
