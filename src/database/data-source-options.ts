@@ -4,6 +4,7 @@ import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
 import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
+import { UserIdentitySubscriber } from '../users/user-identity.subscriber';
 import { User } from '../users/user.entity';
 import { CreateUsers1763888400000 } from './migrations/1763888400000-create-users';
 import { CreateSessions1763888500000 } from './migrations/1763888500000-create-sessions';
@@ -11,6 +12,7 @@ import { CreatePosts1763888600000 } from './migrations/1763888600000-create-post
 import { AddUserSearchIndex1763896000000 } from './migrations/1763896000000-add-user-search-index';
 import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-combine-user-search-index';
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
+import { AddNormalizedIdentities1764150000010 } from './migrations/1764150000010-add-normalized-identities';
 import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
@@ -22,14 +24,17 @@ export const MIGRATIONS = [
   AddUserSearchIndex1763896000000,
   CombineUserSearchIndex1763990000000,
   TimestampDefaultsNow1763990100000,
+  AddNormalizedIdentities1764150000010,
   CreateOutboxMessages1764200000000,
 ];
+export const SUBSCRIBERS = [UserIdentitySubscriber];
 
 /** The one place both the application and the TypeORM CLI (`ormconfig.ts`) get their options. */
 export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
+    subscribers: SUBSCRIBERS,
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
+import { normalizeIdentity } from '../users/identity-normalization';
 import { addressBucket } from './address-bucket';
 import { consumeOrRefuse, RateLimiterFactory } from './rate-limiter.factory';
 
@@ -52,12 +53,12 @@ export class LoginAttemptsService {
 
 /**
  * The account counter's key. An existing account is counted by its id, so guesses against its
- * email and its username add up; an unknown login by a digest of its lower-cased text (bounded
- * length, whatever was submitted).
+ * email and its username add up; an unknown login by a digest of its folded text (as lookups
+ * fold it, so every spelling of one login counts together; bounded length, whatever was sent).
  */
 export function loginAccountKey(userId: string | undefined, login: string): string {
   if (userId !== undefined) {
     return `user:${userId}`;
   }
-  return `login:${createHash('sha256').update(login.toLowerCase()).digest('base64url')}`;
+  return `login:${createHash('sha256').update(normalizeIdentity(login)).digest('base64url')}`;
 }
