@@ -10,7 +10,7 @@ const SECRET_FILE = 'jwt-secret';
  */
 export function loadOrCreateDevelopmentSecret(dataDirectory: string): string {
   const file = join(dataDirectory, SECRET_FILE);
-  mkdirSync(dataDirectory, { recursive: true });
+  mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
   try {
     writeFileSync(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
   } catch (error) {

@@ -6,6 +6,7 @@ import { Session } from '../sessions/session.entity';
 import { SpentRefreshToken } from '../sessions/spent-refresh-token.entity';
 import { UserIdentitySubscriber } from '../users/user-identity.subscriber';
 import { User } from '../users/user.entity';
+import { ensurePrivateFile } from './private-file';
 import { CreateUsers1763888400000 } from './migrations/1763888400000-create-users';
 import { CreateSessions1763888500000 } from './migrations/1763888500000-create-sessions';
 import { CreatePosts1763888600000 } from './migrations/1763888600000-create-posts';
@@ -44,6 +45,10 @@ export function buildDataSourceOptions(target: DatabaseTarget): DataSourceOption
     return { ...common, type: 'postgres', url: target.url, extra: { max: 20 } };
   }
   const inMemory = target.path === ':memory:';
+  if (!inMemory) {
+    // Created here, before TypeORM and better-sqlite3 would create them world-readable (0644).
+    ensurePrivateFile(target.path);
+  }
   return {
     ...common,
     type: 'better-sqlite3',
