@@ -295,6 +295,7 @@ async function startApp(
       PORT: String(port),
       DATABASE_URL: database.appUrl,
       JWT_SECRET: secret,
+      ENCRYPTION_KEY: randomBytes(36).toString('base64'),
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
       JWT_ACCESS_TTL: '1h',

@@ -7,6 +7,7 @@ import { registerInputSafety } from './common/input-safety';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
+import { QuietStartupLogger } from './logging/quiet-startup.logger';
 import { echoRequestId, requestIdFor } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
@@ -39,7 +40,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   await configureApp(app, trustProxy);
   return app;
 }

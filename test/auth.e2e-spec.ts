@@ -64,6 +64,7 @@ describe(AuthController.name, () => {
         username: body.username,
         fullName: 'Ada Lovelace',
         isActive: true,
+        mfaEnabled: false,
         roles: ['user'],
         createdAt: expect.stringMatching(ISO_TIME),
         updatedAt: expect.stringMatching(ISO_TIME),
@@ -276,6 +277,7 @@ describe(AuthController.name, () => {
         exp: expect.any(Number),
         iss: TEST_JWT_ISSUER,
         aud: TEST_JWT_AUDIENCE,
+        amr: ['pwd'],
       });
       expect(claims.iat).toBeGreaterThanOrEqual(before);
       expect(claims.exp).toBe((claims.iat as number) + 900);

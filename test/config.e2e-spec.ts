@@ -16,6 +16,7 @@ import { AppConfigModule } from '../src/config/config.module';
 
 const ROOT = resolve(__dirname, '..');
 const SECRET = 'config-e2e-secret-with-at-least-32-bytes';
+const ENCRYPTION_KEY = 'config-e2e-encryption-key-of-32-bytes-or-more';
 const PASSWORD = 'correct horse battery staple';
 
 /**
@@ -177,10 +178,18 @@ describe(AppConfigModule.name, () => {
       ['BCRYPT_COST', { BCRYPT_COST: '3' }],
       ['BCRYPT_COST', { BCRYPT_COST: '16' }],
       ['BCRYPT_COST', { BCRYPT_COST: 'abc' }],
-      ['JWT_SECRET', { NODE_ENV: 'production' }],
-      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: '' }],
-      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'only-31-bytes-long-secret-value' }],
-      ['BCRYPT_COST', { NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '9' }],
+      ['JWT_SECRET', { NODE_ENV: 'production', ENCRYPTION_KEY }],
+      ['JWT_SECRET', { NODE_ENV: 'production', ENCRYPTION_KEY, JWT_SECRET: '' }],
+      [
+        'JWT_SECRET',
+        { NODE_ENV: 'production', ENCRYPTION_KEY, JWT_SECRET: 'only-31-bytes-long-secret-value' },
+      ],
+      [
+        'BCRYPT_COST',
+        { NODE_ENV: 'production', ENCRYPTION_KEY, JWT_SECRET: SECRET, BCRYPT_COST: '9' },
+      ],
+      ['ENCRYPTION_KEY', { NODE_ENV: 'production', JWT_SECRET: SECRET }],
+      ['ENCRYPTION_KEY', { NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY: 'short' }],
       ['PORT', { PORT: 'http' }],
       ['PORT', { PORT: '70000' }],
       ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
@@ -222,7 +231,7 @@ describe(AppConfigModule.name, () => {
   describe('valid configuration', () => {
     it('starts in production with the default SQLite database, migrated, and stops on SIGTERM', async () => {
       const app = await startServing(
-        { NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '10' },
+        { NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY, BCRYPT_COST: '10' },
         workDirectory,
       );
       try {

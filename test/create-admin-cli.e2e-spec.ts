@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Role } from '../src/users/role.enum';
 import { User } from '../src/users/user.entity';
-import { createTestApp, TEST_JWT_SECRET, type TestApp } from './support/create-test-app';
+import {
+  createTestApp,
+  TEST_ENCRYPTION_KEY,
+  TEST_JWT_SECRET,
+  type TestApp,
+} from './support/create-test-app';
 import { createUser, uniqueName } from './support/factories/user.factory';
 import { createIsolatedDatabase, type IsolatedDatabase } from './support/isolated-database';
 
@@ -31,6 +36,7 @@ function runCli(databaseUrl: string, args: string[], stdin: string): Promise<Cli
           PATH: process.env.PATH,
           DATABASE_URL: databaseUrl,
           JWT_SECRET: TEST_JWT_SECRET,
+          ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
           BCRYPT_COST: '4',
           NODE_ENV: 'test',
         },

@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
+import { BEARER_SCHEME, OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
 import { createTestApp, type TestApp } from './support/create-test-app';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -8,6 +8,7 @@ const PUBLIC_OPERATIONS = new Set([
   'post /api/v1/auth/register',
   'post /api/v1/auth/login',
   'post /api/v1/auth/refresh',
+  'post /api/v1/auth/login/mfa',
   'get /api/v1/health',
   'get /api/v1/health/live',
   'get /api/v1/posts',
@@ -102,12 +103,22 @@ describe(setupSwagger.name, () => {
     );
   });
 
-  it('names the OAuth2 scheme in the security of every protected operation', () => {
+  it('declares an HTTP bearer scheme, for a token pasted from POST /auth/login/mfa', () => {
+    expect(document.components?.securitySchemes?.[BEARER_SCHEME]).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+
+  it('names the OAuth2 and the bearer scheme in the security of every protected operation', () => {
     const protectedOperations = operations.filter(({ key }) => !PUBLIC_OPERATIONS.has(key));
 
     expect(protectedOperations.map(({ key }) => key)).toContain('get /api/v1/users/me');
     for (const { key, operation } of protectedOperations) {
-      expect([key, operation.security]).toEqual([key, [{ [OAUTH2_SCHEME]: [] }]]);
+      expect([key, operation.security]).toEqual([
+        key,
+        [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }],
+      ]);
       expect([key, Object.keys(operation.responses)]).toEqual([
         key,
         expect.arrayContaining(['401']),

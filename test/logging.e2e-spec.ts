@@ -127,6 +127,70 @@ describe('Structured logging', () => {
     expect(logs.text).not.toContain(secret);
   });
 
+  describe('the request line', () => {
+    /** The one line the request with this id produced. */
+    function requestLine(requestId: string): Record<string, unknown> | undefined {
+      return logs
+        .records()
+        .find((record) => (record.req as { id?: string } | undefined)?.id === requestId);
+    }
+
+    it('carries method, route, status, duration, client address, user agent and request id', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const tokens = await login(testApp, testUser);
+      const unknownPost = '00000000-0000-4000-8000-000000000000';
+
+      await testApp
+        .http()
+        .get(`/api/v1/posts/${unknownPost}`)
+        .set(bearer(tokens.access_token))
+        .set('User-Agent', 'log-test-agent/1.0')
+        .set('X-Request-Id', 'line-fields-1')
+        .expect(404);
+
+      const line = requestLine('line-fields-1');
+      expect(line).toMatchObject({
+        level: 30,
+        msg: 'request completed',
+        req: {
+          id: 'line-fields-1',
+          method: 'GET',
+          url: `/api/v1/posts/${unknownPost}`,
+          route: '/api/v1/posts/:id',
+          userAgent: 'log-test-agent/1.0',
+        },
+        res: { statusCode: 404 },
+      });
+      expect((line?.req as { remoteAddress?: string }).remoteAddress).toMatch(/127\.0\.0\.1$/);
+      expect(line?.responseTime).toEqual(expect.any(Number));
+      expect(line?.responseTime as number).toBeGreaterThanOrEqual(0);
+    });
+
+    it('writes the status of a refused request and no route for a path that matches none', async () => {
+      await testApp
+        .http()
+        .get('/api/v1/users/me')
+        .set('X-Request-Id', 'line-refused-1')
+        .expect(401);
+      await testApp
+        .http()
+        .post('/api/v1/no-such-route')
+        .set('X-Request-Id', 'line-unmatched-1')
+        .expect(404);
+
+      expect(requestLine('line-refused-1')).toMatchObject({
+        req: { method: 'GET', route: '/api/v1/users/me' },
+        res: { statusCode: 401 },
+      });
+      const unmatched = requestLine('line-unmatched-1');
+      expect(unmatched).toMatchObject({
+        req: { method: 'POST', url: '/api/v1/no-such-route' },
+        res: { statusCode: 404 },
+      });
+      expect(unmatched?.req).not.toHaveProperty('route');
+    });
+  });
+
   describe('X-Request-Id', () => {
     it('echoes a well-formed X-Request-Id and tags the request log with it', async () => {
       const response = await testApp

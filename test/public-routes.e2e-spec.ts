@@ -18,6 +18,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/login/mfa',
   'GET /api/v1/health',
   'GET /api/v1/health/live',
   'GET /api/v1/posts',

@@ -78,6 +78,7 @@ describe(UsersController.name, () => {
           'fullName',
           'id',
           'isActive',
+          'mfaEnabled',
           'roles',
           'updatedAt',
           'username',

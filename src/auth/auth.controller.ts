@@ -31,13 +31,16 @@ import { AuthService } from './auth.service';
 import { CurrentSessionId } from './decorators/current-session-id.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
 import { Public } from './decorators/public.decorator';
+import { LoginMfaDto } from './dto/login-mfa.dto';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
+import { MfaRequiredResponseDto } from './dto/mfa-required-response.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { INVALID_CREDENTIALS } from './invalid-credentials';
+import { loginCodeOf } from './login-body';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -70,11 +73,46 @@ export class AuthController {
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiBadRequestResponse({ description: 'Malformed body' })
-  @ApiUnauthorizedResponse({ description: INVALID_CREDENTIALS })
-  @ApiForbiddenResponse({ description: 'Correct password, but the account is disabled' })
+  @ApiUnauthorizedResponse({
+    description: `${INVALID_CREDENTIALS}, or an incorrect \`code\``,
+  })
+  @ApiForbiddenResponse({
+    type: MfaRequiredResponseDto,
+    description:
+      'Correct password, but the account is disabled; or it has a second factor and no `code` ' +
+      'was sent: `error` is `mfa_required`, and the `mfa_token` goes to POST /auth/login/mfa',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   login(@CurrentUser() user: User, @Req() request: FastifyRequest): Promise<TokenResponseDto> {
-    return this.authService.login(user, clientInfoOf(request));
+    return this.authService.login(user, clientInfoOf(request), loginCodeOf(request.body));
+  }
+
+  @Public()
+  @Post('login/mfa')
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiOperation({
+    summary: 'Second step of a login: the mfa_token and a code',
+    description:
+      'For an account with a second factor, after POST /auth/login answered 403 `mfa_required`. ' +
+      '`code` is the 6-digit TOTP code or a recovery code. The `mfa_token` lives 5 minutes, is ' +
+      'spent by its first success and dies after 5 wrong codes. In Swagger UI, paste the ' +
+      '`access_token` answered here into Authorize > bearer.',
+  })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiBody({ type: LoginMfaDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ description: '`mfa_token` or `code` missing or not a string' })
+  @ApiUnauthorizedResponse({
+    description: 'Unknown, expired or spent `mfa_token`, or an incorrect code',
+  })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
+  loginWithMfa(
+    @Body() dto: LoginMfaDto,
+    @Req() request: FastifyRequest,
+  ): Promise<TokenResponseDto> {
+    return this.authService.loginWithMfaToken(dto.mfa_token, dto.code, clientInfoOf(request));
   }
 
   @Public()

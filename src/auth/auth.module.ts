@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AppConfig } from '../config/app-config';
+import { MfaModule } from '../mfa/mfa.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
@@ -22,6 +23,7 @@ import { VerifiedTokenCache } from './verified-token-cache';
     UsersModule,
     SessionsModule,
     RateLimitModule,
+    MfaModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],

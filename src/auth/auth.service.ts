@@ -1,6 +1,8 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { ClientInfo } from '../common/client-info';
 import { MetricsService } from '../metrics/metrics.service';
+import { MfaLoginService } from '../mfa/mfa-login.service';
+import { MfaRequiredException } from '../mfa/mfa-required.exception';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UserResponseDto } from '../users/dto/user-response.dto';
@@ -13,6 +15,12 @@ import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
+export const INVALID_MFA_CODE = 'Incorrect or already used code';
+export const INVALID_MFA_TOKEN = 'Invalid or expired mfa_token, or an incorrect code';
+
+/** RFC 8176 authentication method references, for the `amr` claim. */
+const PASSWORD_ONLY = ['pwd'] as const;
+const PASSWORD_AND_OTP = ['pwd', 'otp'] as const;
 
 @Injectable()
 export class AuthService {
@@ -23,6 +31,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly loginAttempts: LoginAttemptsService,
     private readonly metrics: MetricsService,
+    private readonly mfaLogin: MfaLoginService,
   ) {}
 
   async register(dto: RegisterDto): Promise<UserResponseDto> {
@@ -53,7 +62,12 @@ export class AuthService {
       this.metrics.recordLogin('invalid_credentials');
       throw new UnauthorizedException(INVALID_CREDENTIALS);
     }
-    await this.loginAttempts.succeeded(account, client.ip);
+    if (user.mfaEnabled) {
+      // Not a login yet: the account keeps its failures until the second factor succeeds.
+      await this.loginAttempts.refund(account, client.ip);
+    } else {
+      await this.loginAttempts.succeeded(account, client.ip);
+    }
     if (!user.isActive) {
       this.metrics.recordLogin('disabled');
       throw new ForbiddenException('This account is disabled');
@@ -64,8 +78,47 @@ export class AuthService {
     return user;
   }
 
-  async login(user: User, client: ClientInfo): Promise<TokenResponseDto> {
-    const { session, refreshToken } = await this.sessions.open(user.id, client);
+  /**
+   * After the password (LocalStrategy). A user with a second factor needs a code: sent with the
+   * password (`code`) it completes the login at once; without one the answer is 403
+   * `mfa_required` with an `mfa_token` for {@link loginWithMfaToken}. A `code` sent for an
+   * account without a factor is ignored.
+   */
+  async login(user: User, client: ClientInfo, code?: string): Promise<TokenResponseDto> {
+    if (!user.mfaEnabled) {
+      return this.openSession(user, client, PASSWORD_ONLY);
+    }
+    if (code === undefined) {
+      this.metrics.recordLogin('mfa_required');
+      throw new MfaRequiredException(await this.mfaLogin.startChallenge(user.id));
+    }
+    if (!(await this.mfaLogin.verifyLoginCode(user, code, client.ip))) {
+      this.metrics.recordLogin('invalid_mfa_code');
+      throw new UnauthorizedException(INVALID_MFA_CODE);
+    }
+    return this.openSession(user, client, PASSWORD_AND_OTP);
+  }
+
+  /** The second step: one 401 for every failure, so the answer reveals nothing. */
+  async loginWithMfaToken(
+    mfaToken: string,
+    code: string,
+    client: ClientInfo,
+  ): Promise<TokenResponseDto> {
+    const user = await this.mfaLogin.completeChallenge(mfaToken, code, client.ip);
+    if (!user) {
+      this.metrics.recordLogin('invalid_mfa_code');
+      throw new UnauthorizedException(INVALID_MFA_TOKEN);
+    }
+    return this.openSession(user, client, PASSWORD_AND_OTP);
+  }
+
+  private async openSession(
+    user: User,
+    client: ClientInfo,
+    amr: readonly string[],
+  ): Promise<TokenResponseDto> {
+    const { session, refreshToken } = await this.sessions.open(user.id, client, amr);
     this.metrics.recordLogin('success');
     return this.tokens.issue(user, session, refreshToken);
   }

@@ -1,7 +1,8 @@
 import { BadRequestException } from '@nestjs/common';
 
 const OPTIONAL_OAUTH2_FIELDS = ['grant_type', 'scope', 'client_id', 'client_secret'];
-const ALLOWED_FIELDS = new Set(['username', 'password', ...OPTIONAL_OAUTH2_FIELDS]);
+// `code`: the second factor's code, when the user sends it with the password (one step).
+const ALLOWED_FIELDS = new Set(['username', 'password', 'code', ...OPTIONAL_OAUTH2_FIELDS]);
 
 /**
  * Checks the login body as the ValidationPipe checks others (guards run before pipes): an object
@@ -30,4 +31,10 @@ export function assertLoginBody(body: unknown): void {
   if (problems.length > 0) {
     throw new BadRequestException(problems);
   }
+}
+
+/** The second factor's code of a login body that {@link assertLoginBody} accepted, if sent. */
+export function loginCodeOf(body: unknown): string | undefined {
+  const code = (body as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

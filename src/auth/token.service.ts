@@ -6,6 +6,9 @@ import type { Session } from '../sessions/session.entity';
 import type { User } from '../users/user.entity';
 import { TokenResponseDto } from './dto/token-response.dto';
 
+/** The `amr` of sessions opened before it was recorded: every one of them used the password. */
+const PASSWORD_ONLY = ['pwd'];
+
 @Injectable()
 export class TokenService {
   constructor(
@@ -17,7 +20,7 @@ export class TokenService {
   issue(user: User, session: Session, refreshToken: string): TokenResponseDto {
     // iss, aud, exp and the algorithm come from the module's sign options.
     const accessToken = this.jwtService.sign(
-      { username: user.username, sid: session.id },
+      { username: user.username, sid: session.id, amr: session.amr ?? PASSWORD_ONLY },
       { subject: user.id, jwtid: randomUUID() },
     );
     return {

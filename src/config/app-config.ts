@@ -12,6 +12,12 @@ export interface JwtSettings {
   readonly audience: string;
 }
 
+export interface EncryptionSettings {
+  /** ENCRYPTION_KEY (its UTF-8 bytes): the input key material of secrets kept at rest. */
+  readonly key: string;
+  readonly keyGenerated: boolean;
+}
+
 export interface BootstrapAdminSettings {
   readonly email: string;
   readonly password: string;
@@ -35,6 +41,7 @@ export class AppConfig {
   readonly port!: number;
   readonly database!: DatabaseTarget;
   readonly jwt!: JwtSettings;
+  readonly encryption!: EncryptionSettings;
   readonly bcryptCost!: number;
   readonly redisUrl?: string;
   /** Prefix of every key this app writes to Redis, so apps (or test runs) can share one server. */

@@ -5,11 +5,13 @@ import { ConfigValidationError } from './config-validation.error';
 import { parseEnvironment, type RawEnvironment } from './env.validation';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
+/** Given everywhere below but in its own cases (production-posture.spec.ts): production needs it. */
+const ENCRYPTION_KEY = 'a-test-encryption-key-of-32-bytes-or-more';
 
 /** The problems a parse reports, or [] when it succeeds. */
 function problemsOf(raw: RawEnvironment, dataDirectory?: string): string[] {
   try {
-    parseEnvironment(raw, { dataDirectory });
+    parseEnvironment({ ENCRYPTION_KEY, ...raw }, { dataDirectory });
     return [];
   } catch (error) {
     if (error instanceof ConfigValidationError) {
@@ -195,6 +197,11 @@ describe(parseEnvironment.name, () => {
       ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
       ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
       [
+        'ENCRYPTION_KEY',
+        { ENCRYPTION_KEY: 'é'.repeat(16) },
+        { encryption: { key: 'é'.repeat(16), keyGenerated: false } },
+      ],
+      [
         'an smtp:// URL with credentials',
         { SMTP_URL: 'smtp://user:p%40ss@mail.example.com:587' },
         { mail: { smtpUrl: 'smtp://user:p%40ss@mail.example.com:587' } },
@@ -211,7 +218,10 @@ describe(parseEnvironment.name, () => {
       ],
       ['MAIL_FROM as a bare address', { MAIL_FROM: 'a@b.test' }, { mail: { from: 'a@b.test' } }],
     ])('reads %s', (_case, raw, expected) => {
-      const config = parseEnvironment({ JWT_SECRET: SECRET, ...raw }, { dataDirectory });
+      const config = parseEnvironment(
+        { JWT_SECRET: SECRET, ENCRYPTION_KEY, ...raw },
+        { dataDirectory },
+      );
 
       expect(config).toMatchObject(expected);
     });
@@ -219,7 +229,11 @@ describe(parseEnvironment.name, () => {
     it('accepts a 32-byte JWT_SECRET in production, counting UTF-8 bytes', () => {
       const secret = 'é'.repeat(16);
 
-      const config = parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: secret });
+      const config = parseEnvironment({
+        NODE_ENV: 'production',
+        JWT_SECRET: secret,
+        ENCRYPTION_KEY: SECRET,
+      });
 
       expect(config.jwt.secret).toBe(secret);
       expect(config.isProduction).toBe(true);
@@ -327,7 +341,7 @@ describe(parseEnvironment.name, () => {
       const warnings: string[] = [];
 
       const config = parseEnvironment(
-        { NODE_ENV: 'development' },
+        { NODE_ENV: 'development', ENCRYPTION_KEY },
         { dataDirectory, warn: (message) => warnings.push(message) },
       );
 
@@ -371,7 +385,7 @@ describe(parseEnvironment.name, () => {
       const warnings: string[] = [];
 
       const config = parseEnvironment(
-        { JWT_SECRET: 'short' },
+        { JWT_SECRET: 'short', ENCRYPTION_KEY },
         { dataDirectory, warn: (message) => warnings.push(message) },
       );
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import { AppConfig, type TrustProxySetting } from './app-config';
 import { ConfigValidationError } from './config-validation.error';
@@ -101,6 +102,23 @@ export function parseEnvironment(
     }
   }
 
+  // Its own key, never derived from JWT_SECRET: rotating the signing key must not make the
+  // TOTP seeds unreadable (and so lock every user with a second factor out).
+  let encryptionKey = read('ENCRYPTION_KEY');
+  const encryptionKeyGenerated = encryptionKey === undefined && !isProduction;
+  if (encryptionKey === undefined && isProduction) {
+    fail(
+      'ENCRYPTION_KEY',
+      `is required in production (at least ${MIN_SECRET_BYTES} bytes)`,
+      undefined,
+    );
+  } else if (
+    encryptionKey !== undefined &&
+    Buffer.byteLength(encryptionKey, 'utf8') < MIN_SECRET_BYTES
+  ) {
+    fail('ENCRYPTION_KEY', `must be at least ${MIN_SECRET_BYTES} bytes`, undefined);
+  }
+
   const accessTtlSeconds = duration('JWT_ACCESS_TTL', '15m');
   const refreshTtlSeconds = duration('JWT_REFRESH_TTL', '7d');
   const bcryptCost = integer('BCRYPT_COST', 12, 4, 15);
@@ -163,9 +181,18 @@ export function parseEnvironment(
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
   }
+  const dataDirectory = options.dataDirectory ?? './data';
   if (secretGenerated) {
-    secret = loadOrCreateDevelopmentSecret(options.dataDirectory ?? './data');
-    warn('JWT_SECRET is not set: using a generated development key kept in ./data/');
+    secret = loadOrCreateDevelopmentSecret(dataDirectory, 'jwt-secret');
+    warn(
+      `JWT_SECRET is not set: using a generated development key kept in ${join(dataDirectory, 'jwt-secret')}`,
+    );
+  }
+  if (encryptionKeyGenerated) {
+    encryptionKey = loadOrCreateDevelopmentSecret(dataDirectory, 'encryption-key');
+    warn(
+      `ENCRYPTION_KEY is not set: using a generated development key kept in ${join(dataDirectory, 'encryption-key')}`,
+    );
   }
 
   return AppConfig.from({
@@ -181,6 +208,7 @@ export function parseEnvironment(
       issuer: read('JWT_ISSUER') ?? 'nest-auth',
       audience: read('JWT_AUDIENCE') ?? 'nest-auth-api',
     },
+    encryption: { key: encryptionKey ?? '', keyGenerated: encryptionKeyGenerated },
     bcryptCost,
     redisUrl,
     redisKeyPrefix: read('REDIS_KEY_PREFIX') ?? 'nest-auth',

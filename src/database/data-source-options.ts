@@ -1,5 +1,8 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url';
+import { MfaChallenge } from '../mfa/mfa-challenge.entity';
+import { RecoveryCode } from '../mfa/recovery-code.entity';
+import { TotpFactor } from '../mfa/totp-factor.entity';
 import { OutboxMessage } from '../outbox/outbox-message.entity';
 import { Post } from '../posts/post.entity';
 import { Session } from '../sessions/session.entity';
@@ -15,9 +18,21 @@ import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
 import { AddNormalizedIdentities1764150000010 } from './migrations/1764150000010-add-normalized-identities';
 import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
+import { AddUsersMfaEnabled1764300000000 } from './migrations/1764300000000-add-users-mfa-enabled';
+import { CreateMfaTables1764300000001 } from './migrations/1764300000001-create-mfa-tables';
+import { AddSessionsAmr1764300000002 } from './migrations/1764300000002-add-sessions-amr';
 
 // Listed explicitly rather than globbed: the same list works from src/ (ts-node, jest) and dist/.
-export const ENTITIES = [User, Session, SpentRefreshToken, Post, OutboxMessage];
+export const ENTITIES = [
+  User,
+  Session,
+  SpentRefreshToken,
+  Post,
+  OutboxMessage,
+  TotpFactor,
+  RecoveryCode,
+  MfaChallenge,
+];
 export const MIGRATIONS = [
   CreateUsers1763888400000,
   CreateSessions1763888500000,
@@ -27,6 +42,9 @@ export const MIGRATIONS = [
   TimestampDefaultsNow1763990100000,
   AddNormalizedIdentities1764150000010,
   CreateOutboxMessages1764200000000,
+  AddUsersMfaEnabled1764300000000,
+  CreateMfaTables1764300000001,
+  AddSessionsAmr1764300000002,
 ];
 export const SUBSCRIBERS = [UserIdentitySubscriber];
 

@@ -38,6 +38,10 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     autoLogging: false,
+    // The request line passes `req` and `res` already shaped (serializeRequest). pino-http's
+    // default serializers expect Node's raw request and response and would rebuild them from
+    // those: no user agent, no address, and `statusCode: null`.
+    wrapSerializers: false,
   };
   return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };
 }
@@ -48,22 +52,34 @@ export function isQuietPath(url: string): boolean {
 }
 
 /** The request as it appears in a log line: no headers but the user agent, no body. */
-export function serializeRequest(request: SerializedRequest): Record<string, unknown> {
+export function serializeRequest(request: SerializedRequest): LoggedRequest {
   return {
     id: request.id,
     method: request.method,
     url: redactQuery(request.url),
+    // The pattern (`/api/v1/users/:id`) groups lines by endpoint; absent when nothing matched.
+    route: request.route,
     remoteAddress: request.remoteAddress,
     userAgent: request.headers?.['user-agent'],
   };
 }
 
 export interface SerializedRequest {
-  id: unknown;
+  id: string;
   method: string;
   url: string;
+  route?: string;
   remoteAddress?: string;
-  headers?: Record<string, string | undefined>;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+export interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+  route: string | undefined;
+  remoteAddress: string | undefined;
+  userAgent: string | string[] | undefined;
 }
 
 /**

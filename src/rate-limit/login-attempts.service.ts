@@ -42,6 +42,16 @@ export class LoginAttemptsService {
     }
   }
 
+  /**
+   * The attempt was neither a failure nor a full login (a right password with a second factor
+   * still due, a right current password on a settings route): both points go back, and the
+   * account keeps the failures it had. Only {@link succeeded} clears them, so that signing in
+   * again with the password cannot reset the count of wrong codes.
+   */
+  async refund(account: string, address: string): Promise<void> {
+    await Promise.all([this.perAccount.reward(account, 1), this.perAddress.reward(address, 1)]);
+  }
+
   /** The password was right: the account starts afresh, and the address gets its point back. */
   async succeeded(account: string, clientAddress: string): Promise<void> {
     await Promise.all([

@@ -41,7 +41,12 @@ export class SessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  async open(userId: string, client: ClientInfo): Promise<IssuedSession> {
+  /** `amr`: how the user signed in (RFC 8176), kept for every access token of the session. */
+  async open(
+    userId: string,
+    client: ClientInfo,
+    amr: readonly string[] = ['pwd'],
+  ): Promise<IssuedSession> {
     const now = new Date();
     const refreshToken = generateRefreshToken();
     const session = this.sessions.create({
@@ -54,6 +59,7 @@ export class SessionsService {
       revokedAt: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip.slice(0, 64),
+      amr: [...amr],
     });
     await this.sessions.insert(session);
     await this.purgeIfDue(now);

@@ -16,6 +16,11 @@ export interface AdminUserChanges {
   roles?: Role[];
   fullName?: string | null;
   username?: string;
+  /**
+   * Only ever false (a lost device): the factor is off from the next login. Its seed and codes
+   * stay in src/mfa's tables, unused while the switch is off, until the user sets it up again.
+   */
+  mfaEnabled?: false;
 }
 
 export interface NewAdmin {
@@ -99,6 +104,9 @@ export class UserAdminService {
     }
     if (changes.username !== undefined) {
       values.username = changes.username;
+    }
+    if (changes.mfaEnabled === false) {
+      values.mfaEnabled = false;
     }
     if (Object.keys(values).length === 0) {
       return this.usersService.getById(id);

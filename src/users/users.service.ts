@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/database-errors';
 import { normalizeIdentity } from './identity-normalization';
 import { Role } from './role.enum';
@@ -93,5 +93,10 @@ export class UsersService {
 
   async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.users.update({ id: userId }, { passwordHash });
+  }
+
+  /** The second factor's switch (src/mfa calls it inside the transaction that sets it up). */
+  async setMfaEnabled(userId: string, enabled: boolean, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.users.manager).update(User, { id: userId }, { mfaEnabled: enabled });
   }
 }

@@ -11,6 +11,14 @@ export class LoginDto {
   @ApiProperty({ example: 'correct horse battery staple', format: 'password' })
   password!: string;
 
+  @ApiPropertyOptional({
+    description:
+      'For an account with a second factor: a TOTP or recovery code, completing both steps in ' +
+      'one request. Without it such an account gets 403 `mfa_required` and an `mfa_token`.',
+    example: '123456',
+  })
+  code?: string;
+
   @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 grant type' })
   grant_type?: 'password';
 

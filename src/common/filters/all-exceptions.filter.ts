@@ -54,11 +54,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
+/** `error` as a machine-readable code (`mfa_required`) rather than the status text. */
+const ERROR_CODE = /^[a-z][a-z0-9_]*$/;
+
 function httpExceptionBody(exception: HttpException): ErrorBody {
   const status = exception.getStatus();
   const response = exception.getResponse();
   if (typeof response === 'string') {
     return errorBody(status, response);
+  }
+  if (hasErrorCode(response, status)) {
+    // A route's own contract body (MfaRequiredException): it goes out as thrown.
+    return response;
   }
   const { message } = response as { message?: unknown };
   const text =
@@ -67,6 +74,16 @@ function httpExceptionBody(exception: HttpException): ErrorBody {
       ? message
       : undefined;
   return errorBody(status, text);
+}
+
+function hasErrorCode(response: object, status: number): response is ErrorBody {
+  const { statusCode, error, message } = response as Partial<Record<keyof ErrorBody, unknown>>;
+  return (
+    statusCode === status &&
+    typeof error === 'string' &&
+    ERROR_CODE.test(error) &&
+    typeof message === 'string'
+  );
 }
 
 /** Errors thrown by the HTTP layer itself (body too large, malformed JSON) carry a 4xx status. */

@@ -19,6 +19,9 @@ export class UserResponseDto {
   @ApiProperty({ example: true })
   isActive!: boolean;
 
+  @ApiProperty({ description: 'A second factor (TOTP) is on', example: false })
+  mfaEnabled!: boolean;
+
   @ApiProperty({ enum: Role, isArray: true, example: [Role.User] })
   roles!: Role[];
 
@@ -35,6 +38,7 @@ export class UserResponseDto {
       username: user.username,
       fullName: user.fullName,
       isActive: user.isActive,
+      mfaEnabled: user.mfaEnabled,
       roles: user.roles,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
