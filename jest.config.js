@@ -53,10 +53,13 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       // Redis-store tests need a Redis server (REDIS_URL); the multi-instance test runs two app
-      // processes on one PostgreSQL and Redis. Both run in `npm run test:pg` (.ci/run).
+      // processes on one PostgreSQL and Redis. Both run in `npm run test:pg` (.ci/run). The SQLite
+      // file-mode test runs in `npm test` only.
       testPathIgnorePatterns: [
         ...(process.env.REDIS_URL ? [] : ['/test/redis-limits\\.e2e-spec\\.ts$']),
-        ...(process.env.TEST_PG === '1' ? [] : ['/test/multi-instance\\.e2e-spec\\.ts$']),
+        ...(process.env.TEST_PG === '1'
+          ? ['/test/sqlite-files\\.e2e-spec\\.ts$']
+          : ['/test/multi-instance\\.e2e-spec\\.ts$']),
       ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
 import { corsOptionsFor } from './common/cors-options';
+import { registerInputSafety } from './common/input-safety';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
@@ -48,8 +49,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
 }
 
 /**
- * Everything around the modules: the /api/v1 prefix, security headers, request ids, logs and
- * metrics, cookies, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
+ * Everything around the modules: the /api/v1 prefix, security headers, the input-safety check,
+ * request ids, logs and metrics, cookies, CORS, Swagger UI, shutdown hooks. Production (createApp)
+ * and the e2e tests share it.
  */
 export async function configureApp(
   app: NestFastifyApplication,
@@ -74,6 +76,7 @@ async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): P
   registerRequestLogging(fastify);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
+  registerInputSafety(fastify);
   // request.cookies and reply.setCookie(): the browser transport (src/auth/cookies/).
   await app.register(fastifyCookie);
   if (config.corsOrigins.length > 0) {

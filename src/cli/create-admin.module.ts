@@ -7,7 +7,9 @@ import { UsersModule } from '../users/users.module';
 
 /**
  * What `npm run user:create-admin` needs of the application: the data source (its SchemaMigrator
- * applies pending migrations first) and the users' services. No HTTP server, no Redis server.
+ * applies pending migrations first) and the users' services. No HTTP server. Redis is connected
+ * only when REDIS_URL is set (UsersModule's rate-limited routes bring RateLimitModule), and the CLI
+ * never uses it.
  */
 @Module({})
 export class CreateAdminModule {

@@ -36,7 +36,7 @@ export function developmentPrivateKeyFile(algorithm: AsymmetricJwtAlgorithm): st
  * file exists, so exactly one process wins, and no reader ever sees a half-written file.
  */
 function loadOrCreate(file: string, create: () => string): string {
-  mkdirSync(join(file, '..'), { recursive: true });
+  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeFileSync(temporary, create(), { flag: 'wx', mode: 0o600 });
   try {

@@ -82,8 +82,11 @@ export interface LoggedRequest {
   userAgent: string | string[] | undefined;
 }
 
-/** Credentials in a query string are ignored by the API but would still reach the log line. */
-function redactQuery(url: string): string {
+/**
+ * Credentials in a query string are ignored by the API but would still reach a log line: the
+ * request line here, and the error line of a request that crashed (all-exceptions.filter.ts).
+ */
+export function redactQuery(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart < 0) {
     return url;

@@ -14,6 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { clientInfoOf } from '../common/client-info';
+import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { UserResponseDto } from './dto/user-response.dto';
@@ -32,6 +33,8 @@ export class MeController {
     return UserResponseDto.from(user);
   }
 
+  // Limited: a 409 tells whether a username is taken, so unthrottled it would list them all.
+  @AuthRateLimit()
   @Patch()
   @ApiOperation({
     summary: 'Change your username or full name',
@@ -48,6 +51,8 @@ export class MeController {
     return UserResponseDto.from(await this.me.updateProfile(userId, dto));
   }
 
+  // Limited: the new password's strength check (zxcvbn) costs milliseconds of CPU per request.
+  @AuthRateLimit()
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({

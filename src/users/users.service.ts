@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/database-errors';
+import { normalizeIdentity } from './identity-normalization';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 
@@ -33,24 +34,20 @@ export class UsersService {
   }
 
   /**
-   * Login accepts either the email or the username, both case-insensitively. The database folds
-   * both sides, as its unique indexes on lower(...) do: SQLite's lower() folds ASCII only, so a
-   * login folded by JavaScript would never match an email such as `Élodie@example.com` there.
+   * Login accepts either the email or the username, compared in their folded forms
+   * (normalizeIdentity), where the unique indexes are. No email can equal a username: usernames
+   * have no `@`.
    */
   findByEmailOrUsername(login: string): Promise<User | null> {
+    const key = normalizeIdentity(login);
     return this.users
       .createQueryBuilder('user')
-      .where('lower(user.email) = lower(:login) OR lower(user.username) = lower(:login)', {
-        login,
-      })
+      .where('user.emailNormalized = :key OR user.usernameNormalized = :key', { key })
       .getOne();
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .where('lower(user.email) = :email', { email: email.toLowerCase() })
-      .getOne();
+    return this.users.findOneBy({ emailNormalized: normalizeIdentity(email) });
   }
 
   /**
@@ -78,7 +75,7 @@ export class UsersService {
   }
 
   /**
-   * The username's case-insensitive unique index decides a clash (409), so two users racing for
+   * The unique index on the folded username decides a clash (409), so two users racing for
    * one name cannot both get it.
    */
   async updateProfile(

@@ -11,6 +11,7 @@ import { presentedBearerToken } from '../../auth/bearer-token';
 import { isTokenEndpointRequest } from '../../auth/decorators/token-endpoint.decorator';
 import { RateLimitedException } from '../../rate-limit/rate-limited.exception';
 import { isUniqueViolation } from '../../database/database-errors';
+import { redactQuery } from '../../logging/logger-options';
 import { errorBody, INTERNAL_ERROR, statusText, type ErrorBody } from './error-body';
 import { toTokenEndpointError } from './token-endpoint-errors';
 
@@ -49,7 +50,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return clientError;
     }
     this.logger.error(
-      `${request.method} ${request.url} failed`,
+      `${request.method} ${redactQuery(request.url)} failed`,
       exception instanceof Error ? exception.stack : String(exception),
     );
     return INTERNAL_ERROR;
