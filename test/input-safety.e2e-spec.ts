@@ -154,6 +154,13 @@ describe('Unsafe input on every route', () => {
       ['PATCH /posts/:id', 'content'],
     ];
 
+    // RFC 6749 §5.2: the token endpoints name the error `invalid_request`.
+    const TOKEN_ENDPOINTS = new Set([
+      'POST /auth/login',
+      'POST /auth/refresh',
+      'POST /auth/login/mfa',
+    ]);
+
     it.each(NUL_FIELDS)('returns 400 on %s for a NUL in %s, as JSON', async (name, field) => {
       const route = ROUTES.find((candidate) => candidate.route === name)!;
       const body = { ...route.body!(), [field]: 'ab\u0000cd' };
@@ -164,7 +171,9 @@ describe('Unsafe input on every route', () => {
       expect(response.body).toEqual({
         statusCode: 400,
         message: [`${field} ${NUL_MESSAGE}`],
-        error: 'Bad Request',
+        ...(TOKEN_ENDPOINTS.has(name)
+          ? { error: 'invalid_request', error_description: expect.any(String) }
+          : { error: 'Bad Request' }),
       });
     });
 
