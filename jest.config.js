@@ -31,12 +31,17 @@ function esmPackages() {
   });
 }
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// CommonJS packages that load an ES module with import(), which Jest's CommonJS runtime cannot
+// do without --experimental-vm-modules: compiled too, so the import() becomes a require().
+const dynamicImporters = ['@fastify/cookie'];
 
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages().map(escape).join('|')})/)`],
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${[...esmPackages(), ...dynamicImporters].map(escape).join('|')})/)`,
+  ],
 };
 
 /** @type {import('jest').Config} */
@@ -48,14 +53,21 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       // Redis-store tests need a Redis server (REDIS_URL); the multi-instance test runs two app
-      // processes on one PostgreSQL and Redis. Both run in `npm run test:pg` (.ci/run).
+      // processes on one PostgreSQL and Redis. Both run in `npm run test:pg` (.ci/run). The SQLite
+      // file-mode test runs in `npm test` only.
       testPathIgnorePatterns: [
         ...(process.env.REDIS_URL ? [] : ['/test/redis-limits\\.e2e-spec\\.ts$']),
-        ...(process.env.TEST_PG === '1' ? [] : ['/test/multi-instance\\.e2e-spec\\.ts$']),
+        ...(process.env.TEST_PG === '1'
+          ? ['/test/sqlite-files\\.e2e-spec\\.ts$']
+          : ['/test/multi-instance\\.e2e-spec\\.ts$']),
       ],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
+  // Top level: Jest 30 reads `testTimeout` from the global config only and silently ignores it
+  // inside a project (jestjs/jest#9696), where it used to sit, leaving the 5 s default. 30 s per
+  // test and hook holds on a busy CI machine: a test that starts an app or runs a fuzz property
+  // takes up to ~3 s on an idle 2-core machine.
+  testTimeout: 30_000,
 };

@@ -7,12 +7,19 @@
  */
 import bcrypt from 'bcrypt';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import {
+  createSecretKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
+import jwt from 'jsonwebtoken';
 import { openBenchDatabase, type BenchDatabase, type SeededUser } from './bench-database';
 import {
   compareInSlices,
@@ -88,6 +95,9 @@ interface Report {
   bcryptCost: number;
   startupMs: number;
   me: { smallUsers: LoadResult; largeUsers: LoadResult; reference: LoadResult };
+  /** GET /users/me with the same tokens sent as the access_token cookie. */
+  meByCookie: LoadResult;
+  meCookieToBearerRatio: number;
   meRatioToReference: number;
   meCpuRatioToReference: number;
   meLargeToSmallRatio: number;
@@ -98,6 +108,8 @@ interface Report {
   rssMb: { afterRound1: number; afterRound2: number; afterRound5: number };
   adminSearch: Measured;
   forgot: { known: LoadResult; unknown: LoadResult; ratio: number };
+  asymmetric: AsymmetricMeasurement;
+  signing: SigningCost;
 }
 
 async function main(): Promise<void> {
@@ -152,6 +164,8 @@ interface Bench {
   meUrl: string;
   /** autocannon `setupClient` for GET /users/me: one signed-in user per connection. */
   bearer: () => (client: autocannon.Client) => void;
+  /** The same, with each token sent as the `access_token` cookie (the browser transport). */
+  byCookie: () => (client: autocannon.Client) => void;
   /** Signs the next seeded user in (round robin), through the API. */
   loginOnce: () => Promise<Tokens>;
   log: (message: string) => void;
@@ -179,6 +193,13 @@ async function measure(
 
   const rss = await measureWarmUpRounds(bench);
   const headline = await measureMeAgainstReference(bench, reference);
+  const meByCookie = await measureMeByCookie(bench);
+  const asymmetric = await measureMeWithAsymmetricTokens(
+    bench,
+    headline.referenceResult,
+    secret,
+    processes,
+  );
   bench.log('GET /posts');
   const posts = await measurePosts(bench.http, bench.base, userTokens.access_token, profile);
   const { logins, raw } = await measureLoginsAgainstBcrypt(bench);
@@ -211,6 +232,7 @@ async function measure(
     startupMs,
     rss,
     ...headline,
+    meByCookie,
     posts,
     logins,
     raw,
@@ -219,6 +241,7 @@ async function measure(
     meLarge,
     adminSearch,
     forgot,
+    asymmetric,
   });
 }
 
@@ -231,6 +254,7 @@ interface Measurements {
   rss: number[];
   meSmall: LoadResult;
   referenceResult: LoadResult;
+  meByCookie: LoadResult;
   posts: Measured;
   logins: ConcurrentResult<Tokens>;
   raw: ConcurrentResult<boolean>;
@@ -239,6 +263,7 @@ interface Measurements {
   meLarge: LoadResult;
   adminSearch: Measured;
   forgot: { known: LoadResult; unknown: LoadResult };
+  asymmetric: AsymmetricMeasurement;
 }
 
 function toReport(measured: Measurements): Report {
@@ -257,6 +282,11 @@ function toReport(measured: Measurements): Report {
     bcryptCost: measured.profile.bcryptCost,
     startupMs: measured.startupMs,
     me: { smallUsers: meSmall, largeUsers: meLarge, reference: referenceResult },
+    meByCookie: measured.meByCookie,
+    meCookieToBearerRatio: round(
+      measured.meByCookie.requestsPerSecond / meSmall.requestsPerSecond,
+      2,
+    ),
     meRatioToReference: round(meSmall.requestsPerSecond / referenceResult.requestsPerSecond, 2),
     meCpuRatioToReference: round(
       (referenceResult.cpuMicrosPerRequest ?? 0) / (meSmall.cpuMicrosPerRequest ?? 1),
@@ -281,6 +311,8 @@ function toReport(measured: Measurements): Report {
         2,
       ),
     },
+    asymmetric: measured.asymmetric,
+    signing: measureSigningCost(measured.profile),
   };
 }
 
@@ -291,6 +323,7 @@ async function startApp(
   secret: string,
   processes: ChildProcess[],
   log: (message: string) => void,
+  env: Record<string, string> = {},
 ): Promise<{ app: ChildProcess; base: string; startupMs: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -306,6 +339,7 @@ async function startApp(
       PORT: String(port),
       DATABASE_URL: database.appUrl,
       JWT_SECRET: secret,
+      ENCRYPTION_KEY: randomBytes(36).toString('base64'),
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
       JWT_ACCESS_TTL: '1h',
@@ -317,6 +351,7 @@ async function startApp(
       REDIS_URL: '',
       ADMIN_EMAIL: '',
       ADMIN_PASSWORD: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -360,6 +395,10 @@ async function seedAndSignIn(
     users,
     meUrl: `${base}/api/v1/users/me`,
     bearer: oneTokenPerConnection(meTokens.map((tokens) => tokens.access_token)),
+    byCookie: oneTokenPerConnection(
+      meTokens.map((tokens) => tokens.access_token),
+      (token) => ({ cookie: `access_token=${token}` }),
+    ),
     loginOnce: () => http.login(users[loginCounter++ % users.length].username),
     log,
   };
@@ -408,6 +447,21 @@ async function measureMeAgainstReference(
     setupClient: bench.bearer(),
   });
   return { meSmall, referenceResult };
+}
+
+/**
+ * GET /users/me by cookie right after the bearer run: the same tokens, connections and duration,
+ * so the two rows compare the transports alone (the cookie is parsed by @fastify/cookie; the
+ * checks and the query are the same).
+ */
+async function measureMeByCookie(bench: Bench): Promise<LoadResult> {
+  bench.log('GET /users/me by cookie, 50 connections');
+  return loadWithCpu(bench.app, {
+    url: bench.meUrl,
+    connections: ME_CONNECTIONS,
+    seconds: bench.profile.seconds,
+    setupClient: bench.byCookie(),
+  });
 }
 
 /** Logins against raw bcrypt.compare, 8 in flight each. */
@@ -498,6 +552,126 @@ async function measureForgot(bench: Bench): Promise<{ known: LoadResult; unknown
   await forgotLoad(knownEmail, bench.profile.warmupSeconds);
   const known = await forgotLoad(knownEmail, bench.profile.seconds);
   return { known, unknown };
+}
+
+/** GET /users/me with ES256 access tokens, from a second app process on the same database. */
+interface AsymmetricMeasurement {
+  algorithm: 'ES256';
+  me: LoadResult;
+  meRatioToReference: number;
+  meCpuRatioToReference: number;
+}
+
+/**
+ * The headline again with `JWT_ALGORITHM=ES256`: a second app process on the same database, its
+ * own 50 signed-in users, the same load, compared with the same reference run. An ES256 verify
+ * costs about as much as a whole guarded request, so this is what the verified-token cache
+ * (bench/README.md, step 5) is for.
+ */
+async function measureMeWithAsymmetricTokens(
+  bench: Bench,
+  referenceResult: LoadResult,
+  secret: string,
+  processes: ChildProcess[],
+): Promise<AsymmetricMeasurement> {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { app, base } = await startApp(
+    bench.profile,
+    bench.database,
+    secret,
+    processes,
+    bench.log,
+    {
+      JWT_ALGORITHM: 'ES256',
+      JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    },
+  );
+  try {
+    bench.log('GET /users/me with ES256 tokens, 50 connections');
+    const usernames = bench.users.slice(0, ME_CONNECTIONS).map((user) => user.username);
+    const tokens = await signInMany(new ApiClient(base), usernames);
+    const bearer = oneTokenPerConnection(tokens.map((pair) => pair.access_token));
+    const url = `${base}/api/v1/users/me`;
+    // As many warm-up seconds as the HS256 app had in its five rounds, so both are equally warm.
+    await runLoad({
+      url,
+      connections: ME_CONNECTIONS,
+      seconds: bench.profile.roundSeconds * 5,
+      setupClient: bearer(),
+    });
+    const me = await loadWithCpu(app, {
+      url,
+      connections: ME_CONNECTIONS,
+      seconds: bench.profile.seconds,
+      setupClient: bearer(),
+    });
+    return {
+      algorithm: 'ES256',
+      me,
+      meRatioToReference: round(me.requestsPerSecond / referenceResult.requestsPerSecond, 2),
+      meCpuRatioToReference: round(
+        (referenceResult.cpuMicrosPerRequest ?? 0) / (me.cpuMicrosPerRequest ?? 1),
+        2,
+      ),
+    };
+  } finally {
+    await stop(app);
+    processes.splice(processes.indexOf(app), 1);
+  }
+}
+
+/** µs per access token signed (each login and each refresh signs one), and per ES256 verify. */
+interface SigningCost {
+  hs256SignMicros: number;
+  es256SignMicros: number;
+  rs256SignMicros: number;
+  es256VerifyMicros: number;
+}
+
+/**
+ * Signs tokens with the claims and options TokenService uses, in this process, for each
+ * algorithm; the verify figure is what a request would pay without the verified-token cache.
+ */
+function measureSigningCost(profile: Profile): SigningCost {
+  const milliseconds = profile.name === 'smoke' ? 100 : 1_000;
+  const options = (algorithm: jwt.Algorithm): jwt.SignOptions => ({
+    algorithm,
+    ...(algorithm === 'HS256' ? {} : { keyid: 'kid' }),
+    expiresIn: 900,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    subject: randomUUID(),
+  });
+  const sign = (key: KeyObject, algorithm: jwt.Algorithm): string => {
+    const claims = { username: 'bench-user', sid: randomUUID() };
+    return jwt.sign(claims, key, { ...options(algorithm), jwtid: randomUUID() });
+  };
+  const hmac = createSecretKey(randomBytes(48));
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const es256Token = sign(ec.privateKey, 'ES256');
+  return {
+    hs256SignMicros: microsPerCall(milliseconds, () => sign(hmac, 'HS256')),
+    es256SignMicros: microsPerCall(milliseconds, () => sign(ec.privateKey, 'ES256')),
+    rs256SignMicros: microsPerCall(milliseconds, () => sign(rsa.privateKey, 'RS256')),
+    es256VerifyMicros: microsPerCall(milliseconds, () =>
+      jwt.verify(es256Token, ec.publicKey, { algorithms: ['ES256'], issuer: ISSUER }),
+    ),
+  };
+}
+
+/** Calls `work` for about `milliseconds` (after a short warm-up) and returns µs per call. */
+function microsPerCall(milliseconds: number, work: () => unknown): number {
+  for (let index = 0; index < 50; index++) {
+    work();
+  }
+  let calls = 0;
+  const started = performance.now();
+  while (performance.now() - started < milliseconds) {
+    work();
+    calls++;
+  }
+  return round(((performance.now() - started) * 1000) / calls, 1);
 }
 
 class ApiClient {
@@ -750,14 +924,19 @@ async function signInMany(http: ApiClient, usernames: string[], inFlight = 8): P
 /**
  * For autocannon's `setupClient`: each new connection takes the next token in turn, so that with
  * as many tokens as connections every connection is a different user. Called once per load run,
- * so every run starts from the first token.
+ * so every run starts from the first token. The token goes in a bearer header unless `headers`
+ * says otherwise.
  */
-function oneTokenPerConnection(accessTokens: string[]): () => (client: autocannon.Client) => void {
+function oneTokenPerConnection(
+  accessTokens: string[],
+  headers: (token: string) => Record<string, string> = (token) => ({
+    authorization: `Bearer ${token}`,
+  }),
+): () => (client: autocannon.Client) => void {
   return () => {
     let next = 0;
     return (client) => {
-      const token = accessTokens[next++ % accessTokens.length];
-      client.setHeaders({ authorization: `Bearer ${token}` });
+      client.setHeaders(headers(accessTokens[next++ % accessTokens.length]));
     };
   };
 }
@@ -821,6 +1000,11 @@ function formatTable(report: Report): string {
     small,
     `one signed-in user per connection (${ME_CONNECTIONS} tokens)`,
   );
+  load(
+    'GET /users/me by cookie, 50 conn',
+    report.meByCookie,
+    `the same tokens as access_token cookies; ${report.meCookieToBearerRatio} × bearer req/s`,
+  );
   load('reference node:http, 50 conn', report.me.reference, 'the same tokens');
   figure(
     'ratio project / reference (req/s)',
@@ -869,6 +1053,7 @@ function formatTable(report: Report): string {
     String(report.forgot.ratio),
     'below 1 under saturation: a known address costs a token and a mail, written after the answer',
   );
+  addAsymmetricRows(report, load, figure);
 
   const header = [
     'measurement',
@@ -886,9 +1071,34 @@ function formatTable(report: Report): string {
   return [title, '', line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** The ES256 rows of the table: the headline with asymmetric tokens, and the signing cost. */
+function addAsymmetricRows(
+  report: Report,
+  load: (name: string, result: Measured, note?: string) => void,
+  figure: (name: string, value: string, note?: string) => void,
+): void {
+  const { asymmetric, signing } = report;
+  load(
+    `GET /users/me, 50 conn, ${asymmetric.algorithm} tokens`,
+    asymmetric.me,
+    `a second app with JWT_ALGORITHM=${asymmetric.algorithm}, same database and load`,
+  );
+  figure(
+    `ratio ${asymmetric.algorithm} project / reference (req/s / CPU)`,
+    `${asymmetric.meRatioToReference} / ${asymmetric.meCpuRatioToReference}`,
+    'target ≥ 0.45 (the reference checks HS256)',
+  );
+  figure(
+    'µs per access token signed (one per login and per refresh)',
+    `HS256 ${signing.hs256SignMicros} / ES256 ${signing.es256SignMicros} / RS256 ${signing.rs256SignMicros}`,
+    `in-process jsonwebtoken.sign; an ES256 verify is ${signing.es256VerifyMicros} µs, paid once per token thanks to the cache`,
+  );
+}
+
 function assertNumbers(report: Report): void {
   const loads: [string, Measured][] = [
     ['/users/me', report.me.smallUsers],
+    ['/users/me by cookie', report.meByCookie],
     ['/users/me at scale', report.me.largeUsers],
     ['reference', report.me.reference],
     ['/users/me during logins', report.meWhileLoggingIn],
@@ -897,6 +1107,7 @@ function assertNumbers(report: Report): void {
     ['admin search', report.adminSearch],
     ['forgot, known', report.forgot.known],
     ['forgot, unknown', report.forgot.unknown],
+    ['/users/me with ES256 tokens', report.asymmetric.me],
   ];
   const problems: string[] = [];
   for (const [name, result] of loads) {
@@ -915,6 +1126,10 @@ function assertNumbers(report: Report): void {
     ['raw bcrypt/s', report.login.rawBcryptPerSecond],
     ['start-up', report.startupMs],
     ['RSS', report.rssMb.afterRound5],
+    ['HS256 sign', report.signing.hs256SignMicros],
+    ['ES256 sign', report.signing.es256SignMicros],
+    ['RS256 sign', report.signing.rs256SignMicros],
+    ['ES256 verify', report.signing.es256VerifyMicros],
   ];
   for (const [name, value] of figures) {
     if (!(value > 0)) {

@@ -1,15 +1,20 @@
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
+import { corsOptionsFor } from './common/cors-options';
+import { registerInputSafety } from './common/input-safety';
 import { registerSecurityHeaders } from './common/security-headers';
 import { TrustProxyRule } from './common/trust-proxy';
 import { AppConfig } from './config/app-config';
+import { QuietStartupLogger } from './logging/quiet-startup.logger';
 import { echoRequestId, requestIdFor } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { WELL_KNOWN_PATHS } from './oauth/well-known.controller';
 import { setupSwagger } from './swagger';
 
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -38,14 +43,15 @@ export async function createApp(): Promise<NestFastifyApplication> {
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   await configureApp(app, trustProxy);
   return app;
 }
 
 /**
- * Everything around the modules: the /api/v1 prefix, security headers, request ids, logs and
- * metrics, CORS, Swagger UI, shutdown hooks. Production (createApp) and the e2e tests share it.
+ * Everything around the modules: the /api/v1 prefix, security headers, the input-safety check,
+ * request ids, logs and metrics, cookies, CORS, Swagger UI, shutdown hooks. Production (createApp)
+ * and the e2e tests share it.
  */
 export async function configureApp(
   app: NestFastifyApplication,
@@ -68,13 +74,13 @@ async function setUp(app: NestFastifyApplication, trustProxy: TrustProxyRule): P
   echoRequestId(fastify);
   registerHttpMetrics(fastify, app.get(MetricsService));
   registerRequestLogging(fastify);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics', ...WELL_KNOWN_PATHS] });
   registerSecurityHeaders(fastify);
+  registerInputSafety(fastify);
+  // request.cookies and reply.setCookie(): the browser transport (src/auth/cookies/).
+  await app.register(fastifyCookie);
   if (config.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-      exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'X-Request-Id'],
-    });
+    app.enableCors(corsOptionsFor(config.corsOrigins));
   }
   // process.exit(0) once closed: Nest's default re-raises the signal, which exits non-zero.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -1,7 +1,8 @@
 import { AuthRateLimitGuard } from '../src/rate-limit/auth-rate-limit.guard';
 import { addressedClient, type AddressedRequest, type RawResponse } from './support/client-address';
 import { createTestApp, type TestApp } from './support/create-test-app';
-import { createUser } from './support/factories/user.factory';
+import { bearer, login } from './support/auth-helpers';
+import { createUser, uniqueName } from './support/factories/user.factory';
 
 const LIMIT = 3;
 
@@ -55,6 +56,59 @@ describe(AuthRateLimitGuard.name, () => {
       }
 
       expect(statuses).toEqual([400, 400, 400, 429]);
+    });
+  });
+
+  describe('PATCH /users/me', () => {
+    it('answers 429 past AUTH_RATE_LIMIT username probes a minute from one address', async () => {
+      const taken = await createUser(testApp.dataSource);
+      const prober = await createUser(testApp.dataSource);
+      const { access_token: token } = await login(testApp, prober);
+      const probe = (from: string, username: string): Promise<RawResponse> =>
+        send({
+          method: 'PATCH',
+          path: '/api/v1/users/me',
+          from,
+          body: { username },
+          headers: bearer(token),
+        });
+
+      const statuses: number[] = [];
+      for (let request = 0; request < LIMIT; request += 1) {
+        statuses.push(
+          (await probe('127.0.1.6', request === 0 ? taken.user.username : uniqueName())).status,
+        );
+      }
+      const limited = await probe('127.0.1.6', taken.user.username);
+      const otherAddress = await probe('127.0.1.7', taken.user.username);
+
+      expect(statuses).toEqual([409, 200, 200]);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+      expect(otherAddress.status).toBe(409);
+    });
+  });
+
+  describe('POST /users/me/password', () => {
+    it('answers 429 past AUTH_RATE_LIMIT password changes a minute from one address', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const { access_token: token } = await login(testApp, testUser);
+      // A weak new password: refused by the strength check (400), which is the costly part.
+      const change = (from: string): Promise<RawResponse> =>
+        send({
+          path: '/api/v1/users/me/password',
+          from,
+          body: { currentPassword: testUser.password, newPassword: 'password123' },
+          headers: bearer(token),
+        });
+
+      const statuses: number[] = [];
+      for (let request = 0; request <= LIMIT; request += 1) {
+        statuses.push((await change('127.0.1.8')).status);
+      }
+
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      expect((await change('127.0.1.9')).status).toBe(400);
     });
   });
 

@@ -65,6 +65,7 @@ describe(AuthController.name, () => {
         fullName: 'Ada Lovelace',
         isActive: true,
         emailVerified: false,
+        mfaEnabled: false,
         roles: ['user'],
         createdAt: expect.stringMatching(ISO_TIME),
         updatedAt: expect.stringMatching(ISO_TIME),
@@ -277,6 +278,7 @@ describe(AuthController.name, () => {
         exp: expect.any(Number),
         iss: TEST_JWT_ISSUER,
         aud: TEST_JWT_AUDIENCE,
+        amr: ['pwd'],
       });
       expect(claims.iat).toBeGreaterThanOrEqual(before);
       expect(claims.exp).toBe((claims.iat as number) + 900);
@@ -353,8 +355,8 @@ describe(AuthController.name, () => {
       expect(response.status).toBe(200);
     });
 
-    it.each(['client_credentials', 'authorization_code', 'refresh_token', ''])(
-      'returns 400 for grant_type=%j',
+    it.each(['client_credentials', 'authorization_code', 'implicit', ''])(
+      'returns 400 unsupported_grant_type for grant_type=%j',
       async (grantType) => {
         const response = await testApp.http().post(LOGIN).type('form').send({
           grant_type: grantType,
@@ -363,9 +365,21 @@ describe(AuthController.name, () => {
         });
 
         expect(response.status).toBe(400);
+        expect(response.body).toMatchObject({ statusCode: 400, error: 'unsupported_grant_type' });
         expect(response.body).not.toHaveProperty('access_token');
       },
     );
+
+    it('returns 400 invalid_request for grant_type=refresh_token without a refresh_token', async () => {
+      const response = await testApp.http().post(LOGIN).type('form').send({
+        grant_type: 'refresh_token',
+        username: testUser.user.username,
+        password: testUser.password,
+      });
+
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'invalid_request' });
+    });
 
     it('ignores an Authorization: Basic header (Swagger UI sends client credentials)', async () => {
       const response = await testApp
@@ -461,7 +475,8 @@ describe(AuthController.name, () => {
       expect(unknown.body).toEqual({
         statusCode: 401,
         message: 'Incorrect username or password',
-        error: 'Unauthorized',
+        error: 'invalid_grant',
+        error_description: 'Incorrect username or password',
       });
     });
 
@@ -500,7 +515,7 @@ describe(AuthController.name, () => {
       const response = await testApp.http().post(LOGIN).send(body);
 
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(response.body).toMatchObject({ statusCode: 400, error: 'invalid_request' });
     });
 
     it('returns 400 for a JSON array body', async () => {
@@ -533,7 +548,7 @@ describe(AuthController.name, () => {
         .send({ username: disabled.user.username, password: disabled.password });
 
       expect(response.status).toBe(403);
-      expect(response.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      expect(response.body).toMatchObject({ statusCode: 403, error: 'invalid_grant' });
       expect(response.body).not.toHaveProperty('access_token');
     });
 

@@ -1,5 +1,6 @@
 import { transformFileSync } from '@swc/core';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -16,6 +17,7 @@ import { AppConfigModule } from '../src/config/config.module';
 
 const ROOT = resolve(__dirname, '..');
 const SECRET = 'config-e2e-secret-with-at-least-32-bytes';
+const ENCRYPTION_KEY = 'config-e2e-encryption-key-of-32-bytes-or-more';
 const PASSWORD = 'correct horse battery staple';
 
 /**
@@ -174,18 +176,42 @@ describe(AppConfigModule.name, () => {
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: 'soon' }],
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '0' }],
       ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '2w' }],
+      ['JWT_SESSION_MAX_AGE', { JWT_SESSION_MAX_AGE: 'forever' }],
       ['BCRYPT_COST', { BCRYPT_COST: '3' }],
       ['BCRYPT_COST', { BCRYPT_COST: '16' }],
       ['BCRYPT_COST', { BCRYPT_COST: 'abc' }],
-      ['JWT_SECRET', { NODE_ENV: 'production' }],
-      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: '' }],
-      ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: 'only-31-bytes-long-secret-value' }],
-      ['BCRYPT_COST', { NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '9' }],
+      ['JWT_SECRET', { NODE_ENV: 'production', ENCRYPTION_KEY }],
+      ['JWT_SECRET', { NODE_ENV: 'production', ENCRYPTION_KEY, JWT_SECRET: '' }],
+      [
+        'JWT_SECRET',
+        { NODE_ENV: 'production', ENCRYPTION_KEY, JWT_SECRET: 'only-31-bytes-long-secret-value' },
+      ],
+      [
+        'BCRYPT_COST',
+        { NODE_ENV: 'production', ENCRYPTION_KEY, JWT_SECRET: SECRET, BCRYPT_COST: '9' },
+      ],
+      ['ENCRYPTION_KEY', { NODE_ENV: 'production', JWT_SECRET: SECRET }],
+      ['ENCRYPTION_KEY', { NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY: 'short' }],
       ['PORT', { PORT: 'http' }],
       ['PORT', { PORT: '70000' }],
       ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
       ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
       ['NODE_ENV', { NODE_ENV: 'staging' }],
+      ['JWT_ALGORITHM', { JWT_ALGORITHM: 'none' }],
+      [
+        'JWT_PRIVATE_KEY',
+        { NODE_ENV: 'production', JWT_ALGORITHM: 'ES256', JWT_SECRET: SECRET, ENCRYPTION_KEY },
+      ],
+      [
+        'JWT_PRIVATE_KEY',
+        { NODE_ENV: 'production', JWT_ALGORITHM: 'RS256', BCRYPT_COST: '10', ENCRYPTION_KEY },
+      ],
+      ['JWT_PRIVATE_KEY', { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY: 'not a key' }],
+      [
+        'JWT_PRIVATE_KEY_FILE',
+        { JWT_ALGORITHM: 'ES256', JWT_PRIVATE_KEY_FILE: '/no/such/key.pem' },
+      ],
+      ['PUBLIC_URL', { PUBLIC_URL: 'api.example.com' }],
     ];
 
     // A few at a time, each in its own directory: a process spends its time loading Nest.
@@ -195,7 +221,11 @@ describe(AppConfigModule.name, () => {
         const directory = mkdtempSync(join(tmpdir(), 'nest-auth-config-e2e-'));
         try {
           const exit = await launch(env, directory).exited;
-          return { exit, secretWritten: existsSync(join(directory, 'data', 'jwt-secret')) };
+          // Nothing generated: no development secret, no development private key.
+          const written = existsSync(join(directory, 'data'))
+            ? readdirSync(join(directory, 'data')).filter((file) => file.startsWith('jwt-'))
+            : [];
+          return { exit, secretWritten: written.length > 0 };
         } finally {
           rmSync(directory, { recursive: true, force: true });
         }
@@ -220,9 +250,34 @@ describe(AppConfigModule.name, () => {
   });
 
   describe('valid configuration', () => {
+    it('starts in production with ES256, a key file and no JWT_SECRET, and serves the JWKS', async () => {
+      const keyFile = join(workDirectory, 'signing-key.pem');
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      writeFileSync(keyFile, privateKey.export({ type: 'sec1', format: 'pem' }));
+      const app = await startServing(
+        {
+          NODE_ENV: 'production',
+          JWT_ALGORITHM: 'ES256',
+          JWT_PRIVATE_KEY_FILE: keyFile,
+          ENCRYPTION_KEY,
+          BCRYPT_COST: '10',
+        },
+        workDirectory,
+      );
+      try {
+        const jwks = await fetch(`${app.baseUrl.replace(/\/api\/v1$/, '')}/.well-known/jwks.json`);
+
+        expect(jwks.status).toBe(200);
+        expect(((await jwks.json()) as { keys: unknown[] }).keys).toHaveLength(1);
+        expect(existsSync(join(workDirectory, 'data', 'jwt-secret'))).toBe(false);
+      } finally {
+        await app.stop();
+      }
+    }, 60_000);
+
     it('starts in production with the default SQLite database, migrated, and stops on SIGTERM', async () => {
       const app = await startServing(
-        { NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '10' },
+        { NODE_ENV: 'production', JWT_SECRET: SECRET, ENCRYPTION_KEY, BCRYPT_COST: '10' },
         workDirectory,
       );
       try {

@@ -1,5 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
+import { BEARER_SCHEME, COOKIE_SCHEME, OAUTH2_SCHEME, setupSwagger } from '../src/swagger';
 import { createTestApp, type TestApp } from './support/create-test-app';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -8,6 +8,7 @@ const PUBLIC_OPERATIONS = new Set([
   'post /api/v1/auth/register',
   'post /api/v1/auth/login',
   'post /api/v1/auth/refresh',
+  'post /api/v1/auth/login/mfa',
   'get /api/v1/health',
   'get /api/v1/health/live',
   'get /api/v1/posts',
@@ -18,7 +19,13 @@ const PUBLIC_OPERATIONS = new Set([
   'post /api/v1/auth/email/verify',
   'post /api/v1/auth/email/verify/resend',
   'post /api/v1/auth/email/change/confirm',
+  'post /api/v1/auth/revoke',
+  'post /api/v1/auth/introspect',
+  'get /.well-known/oauth-authorization-server',
+  'get /.well-known/jwks.json',
 ]);
+/** Public, but with a credential of its own rather than a user's token. */
+const OWN_SCHEME_OPERATIONS = new Map([['post /api/v1/auth/introspect', 'introspection']]);
 
 type PathItem = OpenAPIObject['paths'][string];
 type OperationObject = NonNullable<PathItem['get']>;
@@ -92,9 +99,9 @@ describe(setupSwagger.name, () => {
     }
   });
 
-  it('lists full paths under /api/v1 (docs and metrics aside)', () => {
+  it('lists full paths under /api/v1 (docs, metrics and the discovery documents aside)', () => {
     for (const path of Object.keys(document.paths)) {
-      expect(path).toMatch(/^\/(api\/v1\/|metrics$)/);
+      expect(path).toMatch(/^\/(api\/v1\/|metrics$|\.well-known\/)/);
     }
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
@@ -107,12 +114,30 @@ describe(setupSwagger.name, () => {
     );
   });
 
-  it('names the OAuth2 scheme in the security of every protected operation', () => {
+  it('declares an HTTP bearer scheme, for a token pasted from POST /auth/login/mfa', () => {
+    expect(document.components?.securitySchemes?.[BEARER_SCHEME]).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+
+  it('declares the access_token cookie as an apiKey scheme', () => {
+    expect(document.components?.securitySchemes?.[COOKIE_SCHEME]).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'access_token',
+    });
+  });
+
+  it('names the OAuth2, bearer and cookie schemes in the security of every protected operation', () => {
     const protectedOperations = operations.filter(({ key }) => !PUBLIC_OPERATIONS.has(key));
 
     expect(protectedOperations.map(({ key }) => key)).toContain('get /api/v1/users/me');
     for (const { key, operation } of protectedOperations) {
-      expect([key, operation.security]).toEqual([key, [{ [OAUTH2_SCHEME]: [] }]]);
+      expect([key, operation.security]).toEqual([
+        key,
+        [{ [OAUTH2_SCHEME]: [] }, { [BEARER_SCHEME]: [] }, { [COOKIE_SCHEME]: [] }],
+      ]);
       expect([key, Object.keys(operation.responses)]).toEqual([
         key,
         expect.arrayContaining(['401']),
@@ -132,7 +157,8 @@ describe(setupSwagger.name, () => {
       ]),
     );
     for (const { key, operation } of publicOperations) {
-      expect([key, operation.security ?? []]).toEqual([key, []]);
+      const scheme = OWN_SCHEME_OPERATIONS.get(key);
+      expect([key, operation.security ?? []]).toEqual([key, scheme ? [{ [scheme]: [] }] : []]);
     }
     expect(JSON.stringify(document)).not.toContain('x-public');
   });
@@ -156,6 +182,35 @@ describe(setupSwagger.name, () => {
       expect.arrayContaining(['username', 'password', 'grant_type', 'scope']),
     );
     expect(schema.required.sort()).toEqual(['password', 'username']);
+  });
+
+  it('documents the X-Auth-Transport header and both answers on the token routes', () => {
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/refresh']) {
+      const operation = document.paths[path].post;
+      const parameters = (operation?.parameters ?? []) as { name: string; in: string }[];
+      const success = JSON.stringify(operation?.responses['200']);
+
+      expect([path, parameters]).toEqual([
+        path,
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'X-Auth-Transport', in: 'header' }),
+        ]),
+      ]);
+      expect([path, success]).toEqual([path, expect.stringContaining('CookieTokenResponseDto')]);
+      expect([path, success]).toEqual([path, expect.stringContaining('TokenResponseDto')]);
+    }
+  });
+
+  it('gives Swagger UI no cookie scheme (a page cannot send a cookie it chose)', async () => {
+    const response = await testApp.http().get('/docs/swagger-ui-init.js');
+
+    expect(response.status).toBe(200);
+    // The document is embedded as indented JSON: a security requirement reads `"name": []`.
+    const requirement = (scheme: string) => new RegExp(`"${scheme}":\\s*\\[\\s*\\]`);
+    expect(response.text).toContain('/api/v1/users/me');
+    expect(response.text).toMatch(requirement(OAUTH2_SCHEME));
+    expect(response.text).not.toMatch(requirement(COOKIE_SCHEME));
+    expect(response.text).not.toMatch(/"in":\s*"cookie"/);
   });
 
   it('documents the register body with its limits', () => {

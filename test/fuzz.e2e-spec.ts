@@ -5,7 +5,10 @@ import { bearer, login } from './support/auth-helpers';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser } from './support/factories/user.factory';
 
+// Each property is bounded by its number of runs, never by a time limit, so a busy machine makes
+// it slower but never weaker; the per-test timeout leaves room for that (about 3 s when idle).
 const RUNS = 150;
+const FUZZ_TIMEOUT_MS = 120_000;
 
 /** What must never reach a client: stack frames, SQL, driver errors, internal class names. */
 const LEAK =
@@ -122,36 +125,48 @@ describe('Fuzzing', () => {
         { numRuns: RUNS },
       );
     },
+    FUZZ_TIMEOUT_MS,
   );
 
-  it('never answers 5xx or leaks for malformed JSON text', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.string(), async (text) => {
-        const response = await testApp
-          .http()
-          .post('/api/v1/auth/register')
-          .set('Content-Type', 'application/json')
-          .send(text);
+  it(
+    'never answers 5xx or leaks for malformed JSON text',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.string(), async (text) => {
+          const response = await testApp
+            .http()
+            .post('/api/v1/auth/register')
+            .set('Content-Type', 'application/json')
+            .send(text);
 
-        expectSafe(response);
-        expect(response.status).not.toBe(201);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+          expectSafe(response);
+          expect(response.status).not.toBe(201);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('never lets an arbitrary Authorization header in, nor answers 5xx', async () => {
-    await fc.assert(
-      fc.asyncProperty(authorizationHeader, async (header) => {
-        const response = await testApp.http().get('/api/v1/users/me').set('Authorization', header);
+  it(
+    'never lets an arbitrary Authorization header in, nor answers 5xx',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(authorizationHeader, async (header) => {
+          const response = await testApp
+            .http()
+            .get('/api/v1/users/me')
+            .set('Authorization', header);
 
-        expectSafe(response);
-        expect(response.status).toBe(401);
-        expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+          expectSafe(response);
+          expect(response.status).toBe(401);
+          expect(response.headers['www-authenticate']).toMatch(/^Bearer/);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
   it.each(['/api/v1/auth/login', '/api/v1/auth/register'])(
     'never answers 5xx, signs in or creates a user for arbitrary form bodies on POST %s',
@@ -178,5 +193,6 @@ describe('Fuzzing', () => {
         { numRuns: RUNS },
       );
     },
+    FUZZ_TIMEOUT_MS,
   );
 });

@@ -1,4 +1,6 @@
+import { Controller, Get, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
+import { Public } from '../src/auth/decorators/public.decorator';
 import { bearer, login } from './support/auth-helpers';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser } from './support/factories/user.factory';
@@ -23,13 +25,29 @@ class CapturedLogs implements DestinationStream {
   }
 }
 
+/** A route that crashes, so that the error line of the exception filter is written. */
+@Controller('crash')
+class CrashController {
+  @Public()
+  @Get()
+  crash(): never {
+    throw new Error('the handler crashed');
+  }
+}
+
+@Module({ controllers: [CrashController] })
+class CrashModule {}
+
 describe('Structured logging', () => {
   let testApp: TestApp;
   const logs = new CapturedLogs();
 
   beforeAll(async () => {
     // trace: the most the app can ever write, so anything secret would show up here.
-    testApp = await createTestApp({ LOG_LEVEL: 'trace' }, { logDestination: logs });
+    testApp = await createTestApp(
+      { LOG_LEVEL: 'trace' },
+      { logDestination: logs, imports: [CrashModule] },
+    );
   });
 
   afterAll(async () => {
@@ -89,6 +107,88 @@ describe('Structured logging', () => {
       .find((record) => (record.req as { id?: string } | undefined)?.id === 'trace-authz-1');
     expect(line).toMatchObject({ req: { method: 'GET', url: '/api/v1/users/me' } });
     expect(JSON.stringify(line)).not.toContain(tokens.access_token);
+  });
+
+  it('redacts secrets in the query string of the error line of a crashed request', async () => {
+    const secret = 'Query-Secret-7d1e40!';
+
+    const response = await testApp
+      .http()
+      .get(`/api/v1/crash?password=${secret}&newPassword=${secret}&token=${secret}&page=2`)
+      .set('X-Request-Id', 'crash-redaction-1');
+
+    expect(response.status).toBe(500);
+    const errorLine = logs
+      .records()
+      .find((record) => String(record.msg).includes('/api/v1/crash') && record.level === 50);
+    expect(errorLine?.msg).toBe(
+      'GET /api/v1/crash?password=[Redacted]&newPassword=[Redacted]&token=[Redacted]&page=2 failed',
+    );
+    expect(logs.text).not.toContain(secret);
+  });
+
+  describe('the request line', () => {
+    /** The one line the request with this id produced. */
+    function requestLine(requestId: string): Record<string, unknown> | undefined {
+      return logs
+        .records()
+        .find((record) => (record.req as { id?: string } | undefined)?.id === requestId);
+    }
+
+    it('carries method, route, status, duration, client address, user agent and request id', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const tokens = await login(testApp, testUser);
+      const unknownPost = '00000000-0000-4000-8000-000000000000';
+
+      await testApp
+        .http()
+        .get(`/api/v1/posts/${unknownPost}`)
+        .set(bearer(tokens.access_token))
+        .set('User-Agent', 'log-test-agent/1.0')
+        .set('X-Request-Id', 'line-fields-1')
+        .expect(404);
+
+      const line = requestLine('line-fields-1');
+      expect(line).toMatchObject({
+        level: 30,
+        msg: 'request completed',
+        req: {
+          id: 'line-fields-1',
+          method: 'GET',
+          url: `/api/v1/posts/${unknownPost}`,
+          route: '/api/v1/posts/:id',
+          userAgent: 'log-test-agent/1.0',
+        },
+        res: { statusCode: 404 },
+      });
+      expect((line?.req as { remoteAddress?: string }).remoteAddress).toMatch(/127\.0\.0\.1$/);
+      expect(line?.responseTime).toEqual(expect.any(Number));
+      expect(line?.responseTime as number).toBeGreaterThanOrEqual(0);
+    });
+
+    it('writes the status of a refused request and no route for a path that matches none', async () => {
+      await testApp
+        .http()
+        .get('/api/v1/users/me')
+        .set('X-Request-Id', 'line-refused-1')
+        .expect(401);
+      await testApp
+        .http()
+        .post('/api/v1/no-such-route')
+        .set('X-Request-Id', 'line-unmatched-1')
+        .expect(404);
+
+      expect(requestLine('line-refused-1')).toMatchObject({
+        req: { method: 'GET', route: '/api/v1/users/me' },
+        res: { statusCode: 401 },
+      });
+      const unmatched = requestLine('line-unmatched-1');
+      expect(unmatched).toMatchObject({
+        req: { method: 'POST', url: '/api/v1/no-such-route' },
+        res: { statusCode: 404 },
+      });
+      expect(unmatched?.req).not.toHaveProperty('route');
+    });
   });
 
   describe('X-Request-Id', () => {

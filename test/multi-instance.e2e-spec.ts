@@ -3,7 +3,7 @@ import request from 'supertest';
 import { Client } from 'pg';
 import { MIGRATIONS } from '../src/database/data-source-options';
 import { ensureBuilt, startBuiltApp, waitForStatus, type BuiltApp } from './support/built-app';
-import { TEST_JWT_SECRET } from './support/create-test-app';
+import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET } from './support/create-test-app';
 import { uniqueName } from './support/factories/user.factory';
 import {
   createPostgresDatabase,
@@ -45,6 +45,7 @@ describe('Two instances on one PostgreSQL and Redis', () => {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       JWT_SECRET: TEST_JWT_SECRET,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       BCRYPT_COST: '10',
       ADMIN_EMAIL,
       ADMIN_PASSWORD,

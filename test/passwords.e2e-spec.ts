@@ -1,4 +1,5 @@
 import bcrypt from 'bcrypt';
+import { PasswordHasher } from '../src/users/password-hasher.service';
 import { User } from '../src/users/user.entity';
 import {
   PASSWORD_COMMON_MESSAGE,
@@ -89,6 +90,30 @@ describe('Password rules', () => {
       await login(testApp, testUser);
     });
 
+    it('keeps a password changed while the login upgraded the old hash, and fails that login', async () => {
+      const testUser = await createUser(testApp.dataSource);
+      const repository = testApp.dataSource.getRepository(User);
+      const changedHash = await bcrypt.hash('a password set meanwhile', 5);
+      const hasher = testApp.app.get(PasswordHasher);
+      const hash = hasher.hash.bind(hasher);
+      // The password is changed between the login's check and its upgrade of the hash.
+      const spy = jest.spyOn(hasher, 'hash').mockImplementationOnce(async (password) => {
+        await repository.update({ id: testUser.user.id }, { passwordHash: changedHash });
+        return hash(password);
+      });
+
+      const response = await testApp
+        .http()
+        .post('/api/v1/auth/login')
+        .type('form')
+        .send({ username: testUser.user.username, password: testUser.password });
+      spy.mockRestore();
+
+      expect(response.status).toBe(401);
+      const stored = await repository.findOneByOrFail({ id: testUser.user.id });
+      expect(stored.passwordHash).toBe(changedHash);
+    });
+
     it('keeps the hash after a wrong password', async () => {
       const testUser = await createUser(testApp.dataSource);
 
@@ -103,6 +128,39 @@ describe('Password rules', () => {
         .getRepository(User)
         .findOneByOrFail({ id: testUser.user.id });
       expect(stored.passwordHash).toBe(testUser.user.passwordHash);
+    });
+  });
+
+  describe('POST /auth/login with LOGIN_MAX_ATTEMPTS=2', () => {
+    let limited: TestApp;
+
+    beforeAll(async () => {
+      limited = await createTestApp({ LOGIN_MAX_ATTEMPTS: '2' });
+    });
+
+    afterAll(async () => {
+      await limited.close();
+    });
+
+    const loginWith = (username: string, password: string) =>
+      limited.http().post('/api/v1/auth/login').type('form').send({ username, password });
+
+    it('refuses a password over 72 bytes whose first 72 are the password, as a counted failure', async () => {
+      // 72 bytes: bcrypt compares only these, so any suffix used to pass as well.
+      const password = 'é'.repeat(30) + 'lantern pick';
+      expect(Buffer.byteLength(password)).toBe(72);
+      const testUser = await createUser(limited.dataSource, { password });
+      const username = testUser.user.username;
+      expect((await loginWith(username, password)).status).toBe(200);
+
+      for (const suffix of ['x', ' and anything at all']) {
+        const response = await loginWith(username, password + suffix);
+        expect(response.status).toBe(401);
+        expect(response.body).toMatchObject({ message: 'Incorrect username or password' });
+      }
+
+      // Both failures counted on the account: the right password is refused unchecked now.
+      expect((await loginWith(username, password)).status).toBe(429);
     });
   });
 });

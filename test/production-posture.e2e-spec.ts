@@ -45,17 +45,23 @@ function startApp(env: Record<string, string>): Exit {
 jest.setTimeout(60_000);
 
 describe('Production posture', () => {
-  it('refuses to start in production without JWT_SECRET, with one line and no stack', () => {
+  it('refuses to start in production without JWT_SECRET and ENCRYPTION_KEY, one line each and no stack', () => {
     const exit = startApp({ NODE_ENV: 'production' });
 
     expect(exit.status).toBe(1);
     expect(exit.stderr.trim().split('\n')).toEqual([
       'Invalid configuration: JWT_SECRET: is required in production (at least 32 bytes)',
+      'Invalid configuration: ENCRYPTION_KEY: is required in production (at least 32 bytes)',
     ]);
   });
 
   it('refuses to start in production with a short JWT_SECRET and BCRYPT_COST below 10', () => {
-    const exit = startApp({ NODE_ENV: 'production', JWT_SECRET: 'too-short', BCRYPT_COST: '9' });
+    const exit = startApp({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'too-short',
+      ENCRYPTION_KEY: 'posture-e2e-encryption-key-of-32-bytes',
+      BCRYPT_COST: '9',
+    });
 
     expect(exit.status).toBe(1);
     expect(exit.stderr.trim().split('\n')).toEqual([

@@ -18,6 +18,7 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/login/mfa',
   'GET /api/v1/health',
   'GET /api/v1/health/live',
   'GET /api/v1/posts',
@@ -28,6 +29,10 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/email/verify',
   'POST /api/v1/auth/email/verify/resend',
   'POST /api/v1/auth/email/change/confirm',
+  'POST /api/v1/auth/revoke',
+  'POST /api/v1/auth/introspect',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /.well-known/jwks.json',
 ]);
 
 interface Route {

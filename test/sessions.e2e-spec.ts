@@ -84,7 +84,7 @@ describe(SessionsController.name, () => {
 
       expect(replay.status).toBe(401);
       expect(replay.headers['www-authenticate']).toBe('Bearer');
-      expect(replay.body).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+      expect(replay.body).toMatchObject({ statusCode: 401, error: 'invalid_grant' });
     });
 
     it('moves lastUsedAt and keeps createdAt', async () => {
@@ -470,6 +470,46 @@ describe(`${SessionsController.name} with a 1 s refresh TTL`, () => {
         expect(me.status).toBe(401);
       } finally {
         await shortLived.close();
+      }
+    });
+  });
+});
+
+describe(`${SessionsController.name} with JWT_SESSION_MAX_AGE=3s and a 1 h refresh TTL`, () => {
+  describe('POST /auth/refresh', () => {
+    it('never extends the session past its sign-in plus the max age, however often it refreshes', async () => {
+      const capped = await createTestApp({
+        JWT_SESSION_MAX_AGE: '3s',
+        JWT_REFRESH_TTL: '1h',
+        AUTH_RATE_LIMIT: '1000',
+      });
+      try {
+        const testUser = await createUser(capped.dataSource);
+        const signedInAt = Date.now();
+        let tokens = await login(capped, testUser);
+        expect(tokens.refresh_expires_in).toBeLessThanOrEqual(3);
+        const refresh = (refreshToken: string) =>
+          capped.http().post('/api/v1/auth/refresh').send({ refresh_token: refreshToken });
+
+        // Refreshing every half second: each new pair still ends at the sign-in's max age.
+        while (Date.now() - signedInAt < 2_000) {
+          await sleep(500);
+          const response = await refresh(tokens.refresh_token);
+          expect(response.status).toBe(200);
+          tokens = response.body as Tokens;
+          expect(tokens.refresh_expires_in).toBeLessThanOrEqual(3);
+          const session = await capped.dataSource
+            .getRepository(Session)
+            .findOneByOrFail({ id: claimsOf(tokens.access_token).sid });
+          expect(session.expiresAt.getTime()).toBe(session.createdAt.getTime() + 3_000);
+        }
+        await sleep(Math.max(0, signedInAt + 3_500 - Date.now()));
+
+        expect((await refresh(tokens.refresh_token)).status).toBe(401);
+        const me = await capped.http().get('/api/v1/users/me').set(bearer(tokens.access_token));
+        expect(me.status).toBe(401);
+      } finally {
+        await capped.close();
       }
     });
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShutdownState } from '../src/health/shutdown-state.service';
 import { ensureBuilt, startBuiltApp, waitForStatus, type BuiltApp } from './support/built-app';
-import { TEST_JWT_SECRET } from './support/create-test-app';
+import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET } from './support/create-test-app';
 
 interface HeldRequest {
   /** Sends the rest of the body; the request completes after this. */
@@ -74,6 +74,7 @@ describe(`Graceful shutdown (${ShutdownState.name})`, () => {
       NODE_ENV: 'production',
       DATABASE_URL: `sqlite:${join(directory, `${name}.sqlite`)}`,
       JWT_SECRET: TEST_JWT_SECRET,
+      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       BCRYPT_COST: '10',
       LOG_LEVEL: 'info',
     });

@@ -79,6 +79,7 @@ describe(UsersController.name, () => {
           'fullName',
           'id',
           'isActive',
+          'mfaEnabled',
           'roles',
           'updatedAt',
           'username',

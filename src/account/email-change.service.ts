@@ -4,10 +4,11 @@ import {
   ForbiddenException,
   Injectable,
 } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
 import { AppConfig } from '../config/app-config';
-import { TransactionRunner } from '../database/transaction-runner';
+import { inTransaction } from '../database/in-transaction';
 import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { EMAIL_TAKEN_MESSAGE, UsersService } from '../users/users.service';
@@ -22,7 +23,7 @@ export const WRONG_CURRENT_PASSWORD = 'The current password is incorrect';
 export class EmailChangeService {
   constructor(
     private readonly config: AppConfig,
-    private readonly transactions: TransactionRunner,
+    private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly tokens: AccountTokensService,
@@ -51,7 +52,7 @@ export class EmailChangeService {
     if (await this.users.findByEmail(dto.newEmail)) {
       throw new ConflictException(EMAIL_TAKEN_MESSAGE);
     }
-    await this.transactions.run(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await this.tokens.revokeAll(manager, user.id, [AccountTokenPurpose.EmailChange]);
       const token = await this.tokens.issue(manager, {
         purpose: AccountTokenPurpose.EmailChange,
@@ -76,7 +77,7 @@ export class EmailChangeService {
       throw new BadRequestException(INVALID_MAIL_TOKEN);
     }
     const newEmail = token.newEmail;
-    await this.transactions.run(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (!(await this.tokens.consume(manager, token))) {
         throw new BadRequestException(INVALID_MAIL_TOKEN);
       }

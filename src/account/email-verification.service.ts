@@ -1,10 +1,10 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
 import { AppConfig } from '../config/app-config';
-import { TransactionRunner } from '../database/transaction-runner';
+import { inTransaction } from '../database/in-transaction';
 import { RateLimiterFactory } from '../rate-limit/rate-limiter.factory';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -22,7 +22,7 @@ export class EmailVerificationService {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly transactions: TransactionRunner,
+    private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly tokens: AccountTokensService,
     private readonly mails: AccountMailsService,
@@ -68,7 +68,7 @@ export class EmailVerificationService {
         },
       );
       if (allowed) {
-        await this.transactions.run((manager) => this.queueLink(manager, user));
+        await inTransaction(this.dataSource, (manager) => this.queueLink(manager, user));
       }
     });
   }
@@ -79,7 +79,7 @@ export class EmailVerificationService {
     if (!token) {
       throw new BadRequestException(INVALID_MAIL_TOKEN);
     }
-    await this.transactions.run(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (!(await this.tokens.consume(manager, token))) {
         throw new BadRequestException(INVALID_MAIL_TOKEN);
       }

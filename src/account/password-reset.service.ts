@@ -1,8 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
 import { AppConfig } from '../config/app-config';
-import { TransactionRunner } from '../database/transaction-runner';
+import { inTransaction } from '../database/in-transaction';
 import { LoginAttemptsService } from '../rate-limit/login-attempts.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from '../users/password-hasher.service';
@@ -17,7 +18,7 @@ import { AfterResponse } from './after-response.service';
 export class PasswordResetService {
   constructor(
     private readonly config: AppConfig,
-    private readonly transactions: TransactionRunner,
+    private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
@@ -38,7 +39,7 @@ export class PasswordResetService {
       if (!user?.isActive) {
         return;
       }
-      await this.transactions.run(async (manager) => {
+      await inTransaction(this.dataSource, async (manager) => {
         const token = await this.tokens.issue(manager, {
           purpose: AccountTokenPurpose.PasswordReset,
           userId: user.id,
@@ -67,7 +68,7 @@ export class PasswordResetService {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
     const passwordHash = await this.passwords.hash(newPassword);
-    await this.transactions.run(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (!(await this.tokens.consume(manager, token))) {
         throw new BadRequestException(INVALID_MAIL_TOKEN);
       }

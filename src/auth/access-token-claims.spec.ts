@@ -16,6 +16,14 @@ describe('hasAccessTokenClaims', () => {
     expect(hasAccessTokenClaims(valid)).toBe(true);
   });
 
+  it.each([[['pwd']], [['pwd', 'otp']]])('accepts amr %j', (amr) => {
+    expect(hasAccessTokenClaims({ ...valid, amr })).toBe(true);
+  });
+
+  it('accepts a token without amr (issued before it existed, still in flight)', () => {
+    expect(hasAccessTokenClaims(valid)).toBe(true);
+  });
+
   it('accepts upper-case UUIDs', () => {
     expect(
       hasAccessTokenClaims({
@@ -58,6 +66,10 @@ describe('hasAccessTokenClaims', () => {
     ['iss', ['nest-auth']],
     ['aud', ['nest-auth-api']],
     ['aud', 1],
+    ['amr', 'pwd'],
+    ['amr', null],
+    ['amr', [1]],
+    ['amr', { 0: 'pwd' }],
   ])('refuses %s = %j', (claim, value) => {
     expect(hasAccessTokenClaims({ ...valid, [claim]: value })).toBe(false);
   });

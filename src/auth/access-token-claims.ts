@@ -22,6 +22,8 @@ export function hasAccessTokenClaims(payload: unknown): payload is AccessTokenCl
     typeof claims.iat === 'number' &&
     typeof claims.exp === 'number' &&
     typeof claims.iss === 'string' &&
-    typeof claims.aud === 'string'
+    typeof claims.aud === 'string' &&
+    (claims.amr === undefined ||
+      (Array.isArray(claims.amr) && claims.amr.every((method) => typeof method === 'string')))
   );
 }

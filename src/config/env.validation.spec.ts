@@ -5,11 +5,13 @@ import { ConfigValidationError } from './config-validation.error';
 import { parseEnvironment, type RawEnvironment } from './env.validation';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
+/** Given everywhere below but in its own cases (production-posture.spec.ts): production needs it. */
+const ENCRYPTION_KEY = 'a-test-encryption-key-of-32-bytes-or-more';
 
 /** The problems a parse reports, or [] when it succeeds. */
 function problemsOf(raw: RawEnvironment, dataDirectory?: string): string[] {
   try {
-    parseEnvironment(raw, { dataDirectory });
+    parseEnvironment({ ENCRYPTION_KEY, ...raw }, { dataDirectory });
     return [];
   } catch (error) {
     if (error instanceof ConfigValidationError) {
@@ -44,12 +46,14 @@ describe(parseEnvironment.name, () => {
           secretGenerated: false,
           accessTtlSeconds: 900,
           refreshTtlSeconds: 604800,
+          sessionMaxAgeSeconds: 2592000,
           issuer: 'nest-auth',
           audience: 'nest-auth-api',
         },
         bcryptCost: 12,
         redisUrl: undefined,
         corsOrigins: [],
+        cookie: { secure: true, domain: undefined },
         trustProxy: false,
         admin: undefined,
         loginMaxAttempts: 10,
@@ -66,6 +70,8 @@ describe(parseEnvironment.name, () => {
           emailTokenTtlSeconds: 86400,
           requireVerifiedEmail: false,
         },
+        auditRetentionSeconds: 90 * 86400,
+        webhook: undefined,
       });
       expect(config.isProduction).toBe(false);
     });
@@ -150,6 +156,11 @@ describe(parseEnvironment.name, () => {
         { jwt: { refreshTtlSeconds: 2592000 } },
       ],
       [
+        'JWT_SESSION_MAX_AGE in hours',
+        { JWT_SESSION_MAX_AGE: '12h' },
+        { jwt: { sessionMaxAgeSeconds: 43200 } },
+      ],
+      [
         'JWT_ISSUER and JWT_AUDIENCE',
         { JWT_ISSUER: 'me', JWT_AUDIENCE: 'them' },
         { jwt: { issuer: 'me', audience: 'them' } },
@@ -177,6 +188,18 @@ describe(parseEnvironment.name, () => {
         { corsOrigins: ['https://a.example.com', 'http://localhost:5173'] },
       ],
       ['CORS_ORIGINS=*', { CORS_ORIGINS: '*' }, { corsOrigins: ['*'] }],
+      ['COOKIE_SECURE=false', { COOKIE_SECURE: 'false' }, { cookie: { secure: false } }],
+      ['COOKIE_SECURE=true', { COOKIE_SECURE: 'true' }, { cookie: { secure: true } }],
+      [
+        'COOKIE_DOMAIN',
+        { COOKIE_DOMAIN: 'Example.com' },
+        { cookie: { secure: true, domain: 'example.com' } },
+      ],
+      [
+        'COOKIE_DOMAIN with a leading dot (which browsers ignore)',
+        { COOKIE_DOMAIN: '.example.com' },
+        { cookie: { domain: 'example.com' } },
+      ],
       ['TRUST_PROXY=off', { TRUST_PROXY: 'off' }, { trustProxy: false }],
       ['TRUST_PROXY=false', { TRUST_PROXY: 'false' }, { trustProxy: false }],
       ['TRUST_PROXY=0', { TRUST_PROXY: '0' }, { trustProxy: false }],
@@ -202,6 +225,11 @@ describe(parseEnvironment.name, () => {
       ['METRICS_TOKEN', { METRICS_TOKEN: 'scrape-me' }, { metricsToken: 'scrape-me' }],
       ['LOG_LEVEL=debug', { LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
       ['LOG_LEVEL=silent', { LOG_LEVEL: 'silent' }, { logLevel: 'silent' }],
+      [
+        'ENCRYPTION_KEY',
+        { ENCRYPTION_KEY: 'é'.repeat(16) },
+        { encryption: { key: 'é'.repeat(16), keyGenerated: false } },
+      ],
       [
         'an smtp:// URL with credentials',
         { SMTP_URL: 'smtp://user:p%40ss@mail.example.com:587' },
@@ -244,7 +272,10 @@ describe(parseEnvironment.name, () => {
         { accountFlows: { requireVerifiedEmail: true } },
       ],
     ])('reads %s', (_case, raw, expected) => {
-      const config = parseEnvironment({ JWT_SECRET: SECRET, ...raw }, { dataDirectory });
+      const config = parseEnvironment(
+        { JWT_SECRET: SECRET, ENCRYPTION_KEY, ...raw },
+        { dataDirectory },
+      );
 
       expect(config).toMatchObject(expected);
     });
@@ -252,7 +283,11 @@ describe(parseEnvironment.name, () => {
     it('accepts a 32-byte JWT_SECRET in production, counting UTF-8 bytes', () => {
       const secret = 'é'.repeat(16);
 
-      const config = parseEnvironment({ NODE_ENV: 'production', JWT_SECRET: secret });
+      const config = parseEnvironment({
+        NODE_ENV: 'production',
+        JWT_SECRET: secret,
+        ENCRYPTION_KEY: SECRET,
+      });
 
       expect(config.jwt.secret).toBe(secret);
       expect(config.isProduction).toBe(true);
@@ -276,6 +311,8 @@ describe(parseEnvironment.name, () => {
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '-15m' }],
       ['JWT_ACCESS_TTL', { JWT_ACCESS_TTL: '1.5h' }],
       ['JWT_REFRESH_TTL', { JWT_REFRESH_TTL: '1w' }],
+      ['JWT_SESSION_MAX_AGE', { JWT_SESSION_MAX_AGE: '1 month' }],
+      ['JWT_SESSION_MAX_AGE', { JWT_SESSION_MAX_AGE: '0' }],
       ['BCRYPT_COST', { BCRYPT_COST: '3' }],
       ['BCRYPT_COST', { BCRYPT_COST: '16' }],
       ['BCRYPT_COST', { BCRYPT_COST: 'abc' }],
@@ -289,6 +326,12 @@ describe(parseEnvironment.name, () => {
       ['REDIS_URL', { REDIS_URL: 'http://cache:6379' }],
       ['CORS_ORIGINS', { CORS_ORIGINS: 'example.com' }],
       ['CORS_ORIGINS', { CORS_ORIGINS: 'https://example.com/path' }],
+      ['COOKIE_SECURE', { COOKIE_SECURE: 'yes' }],
+      ['COOKIE_SECURE', { COOKIE_SECURE: '0' }],
+      ['COOKIE_DOMAIN', { COOKIE_DOMAIN: 'https://example.com' }],
+      ['COOKIE_DOMAIN', { COOKIE_DOMAIN: 'example.com:443' }],
+      ['COOKIE_DOMAIN', { COOKIE_DOMAIN: 'example.com/app' }],
+      ['COOKIE_DOMAIN', { COOKIE_DOMAIN: 'exa mple.com' }],
       ['TRUST_PROXY', { TRUST_PROXY: 'yes' }],
       ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.1,not-an-ip' }],
       ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
@@ -367,7 +410,7 @@ describe(parseEnvironment.name, () => {
       const warnings: string[] = [];
 
       const config = parseEnvironment(
-        { NODE_ENV: 'development' },
+        { NODE_ENV: 'development', ENCRYPTION_KEY },
         { dataDirectory, warn: (message) => warnings.push(message) },
       );
 
@@ -411,13 +454,78 @@ describe(parseEnvironment.name, () => {
       const warnings: string[] = [];
 
       const config = parseEnvironment(
-        { JWT_SECRET: 'short' },
+        { JWT_SECRET: 'short', ENCRYPTION_KEY },
         { dataDirectory, warn: (message) => warnings.push(message) },
       );
 
       expect(config.jwt).toMatchObject({ secret: 'short', secretGenerated: false });
       expect(warnings).toEqual([expect.stringContaining('32 bytes')]);
       expect(() => statSync(join(dataDirectory, 'jwt-secret'))).toThrow();
+    });
+  });
+
+  describe('security events and webhooks', () => {
+    const WEBHOOK_SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
+
+    it('reads AUDIT_RETENTION as a duration', () => {
+      const config = parseEnvironment(
+        { JWT_SECRET: SECRET, AUDIT_RETENTION: '30d' },
+        { dataDirectory },
+      );
+
+      expect(config.auditRetentionSeconds).toBe(30 * 86400);
+    });
+
+    it.each(['0', '-1d', '90 days', '1w'])('refuses AUDIT_RETENTION=%s', (value) => {
+      expect(problemsOf({ JWT_SECRET: SECRET, AUDIT_RETENTION: value }, dataDirectory)).toEqual([
+        expect.stringMatching(/^AUDIT_RETENTION: /),
+      ]);
+    });
+
+    it('takes WEBHOOK_URL and WEBHOOK_SECRET together', () => {
+      const config = parseEnvironment(
+        {
+          JWT_SECRET: SECRET,
+          WEBHOOK_URL: 'https://hooks.example.com/auth',
+          WEBHOOK_SECRET,
+        },
+        { dataDirectory },
+      );
+
+      expect(config.webhook).toEqual({
+        url: 'https://hooks.example.com/auth',
+        secret: WEBHOOK_SECRET,
+      });
+    });
+
+    it.each<[string, RawEnvironment, string]>([
+      ['a URL without a secret', { WEBHOOK_URL: 'https://h.example.com' }, 'WEBHOOK_SECRET'],
+      ['a secret without a URL', { WEBHOOK_SECRET }, 'WEBHOOK_URL'],
+      [
+        'a URL that is not http(s)',
+        { WEBHOOK_URL: 'ftp://h.example.com', WEBHOOK_SECRET },
+        'WEBHOOK_URL',
+      ],
+      ['a URL that does not parse', { WEBHOOK_URL: 'hooks', WEBHOOK_SECRET }, 'WEBHOOK_URL'],
+      [
+        'a secret without the prefix',
+        { WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: WEBHOOK_SECRET.slice(6) },
+        'WEBHOOK_SECRET',
+      ],
+      [
+        'a secret that is not base64',
+        { WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: 'whsec_not base64!' },
+        'WEBHOOK_SECRET',
+      ],
+      [
+        'a secret with a short key',
+        { WEBHOOK_URL: 'https://h.example.com', WEBHOOK_SECRET: 'whsec_c2hvcnQ=' },
+        'WEBHOOK_SECRET',
+      ],
+    ])('refuses %s, naming the key', (_title, env, key) => {
+      expect(problemsOf({ JWT_SECRET: SECRET, ...env }, dataDirectory)).toEqual([
+        expect.stringMatching(new RegExp(`^${key}: `)),
+      ]);
     });
   });
 });

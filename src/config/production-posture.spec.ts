@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDataSourceOptions } from '../database/data-source-options';
@@ -6,6 +6,7 @@ import { ConfigValidationError } from './config-validation.error';
 import { parseEnvironment, type RawEnvironment } from './env.validation';
 
 const STRONG_SECRET = 'k'.repeat(32);
+const ENCRYPTION_KEY = 'e'.repeat(32);
 
 function problemsOf(raw: RawEnvironment): string[] {
   try {
@@ -30,11 +31,16 @@ afterAll(() => {
 });
 
 describe('parseEnvironment with NODE_ENV=production', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, BCRYPT_COST: '12' };
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: STRONG_SECRET,
+    ENCRYPTION_KEY,
+    BCRYPT_COST: '12',
+  };
 
   it('accepts a 32-byte secret and the default cost', () => {
     const config = parseEnvironment(
-      { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET },
+      { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, ENCRYPTION_KEY },
       { dataDirectory },
     );
 
@@ -79,6 +85,7 @@ describe('parseEnvironment with NODE_ENV=production', () => {
   it('reports every production problem at once', () => {
     expect(problemsOf({ NODE_ENV: 'production', BCRYPT_COST: '8' })).toEqual([
       'JWT_SECRET: is required in production (at least 32 bytes)',
+      'ENCRYPTION_KEY: is required in production (at least 32 bytes)',
       'BCRYPT_COST: must be at least 10 in production',
     ]);
   });
@@ -95,7 +102,71 @@ describe('parseEnvironment outside production', () => {
     expect(config.bcryptCost).toBe(4);
     expect(config.jwt.secretGenerated).toBe(true);
     expect(Buffer.byteLength(config.jwt.secret)).toBeGreaterThanOrEqual(32);
-    expect(warnings).toEqual([expect.stringContaining('JWT_SECRET is not set')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('JWT_SECRET is not set'),
+      expect.stringContaining('ENCRYPTION_KEY is not set'),
+    ]);
+  });
+});
+
+describe('ENCRYPTION_KEY', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, BCRYPT_COST: '12' };
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['blank', '   '],
+  ])('is required in production: refused when %s, naming the key', (_what, key) => {
+    expect(problemsOf({ ...production, ENCRYPTION_KEY: key })).toEqual([
+      'ENCRYPTION_KEY: is required in production (at least 32 bytes)',
+    ]);
+  });
+
+  it.each([
+    ['production', 'production'],
+    ['development', 'development'],
+  ])('refuses a key shorter than 32 UTF-8 bytes in %s', (_what, nodeEnv) => {
+    expect(
+      problemsOf({ ...production, NODE_ENV: nodeEnv, ENCRYPTION_KEY: 'é'.repeat(15) }),
+    ).toEqual(['ENCRYPTION_KEY: must be at least 32 bytes']);
+  });
+
+  it('is never the JWT key: each is read from its own variable', () => {
+    const config = parseEnvironment(
+      { ...production, ENCRYPTION_KEY: 'é'.repeat(16) },
+      { dataDirectory },
+    );
+
+    expect(config.encryption).toEqual({ key: 'é'.repeat(16), keyGenerated: false });
+    expect(config.jwt.secret).toBe(STRONG_SECRET);
+  });
+
+  it('is generated once in development, kept under the data directory, and read back', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'encryption-key-'));
+    try {
+      const first = parseEnvironment({ JWT_SECRET: STRONG_SECRET }, { dataDirectory: directory });
+      const second = parseEnvironment({ JWT_SECRET: STRONG_SECRET }, { dataDirectory: directory });
+
+      expect(first.encryption.keyGenerated).toBe(true);
+      expect(Buffer.byteLength(first.encryption.key)).toBeGreaterThanOrEqual(32);
+      expect(first.encryption.key).not.toBe(first.jwt.secret);
+      expect(readFileSync(join(directory, 'encryption-key'), 'utf8')).toBe(first.encryption.key);
+      expect(second.encryption.key).toBe(first.encryption.key);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('is not generated when another key is invalid (a refused start-up writes nothing)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'encryption-key-'));
+    try {
+      expect(() => parseEnvironment({ BCRYPT_COST: '3' }, { dataDirectory: directory })).toThrow(
+        ConfigValidationError,
+      );
+      expect(existsSync(join(directory, 'encryption-key'))).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

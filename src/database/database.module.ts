@@ -4,7 +4,6 @@ import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { SchemaMigrator } from './schema-migrator';
 import { StartupLock } from './startup-lock';
-import { TransactionRunner } from './transaction-runner';
 
 @Global()
 @Module({
@@ -19,7 +18,7 @@ import { TransactionRunner } from './transaction-runner';
       }),
     }),
   ],
-  providers: [StartupLock, SchemaMigrator, TransactionRunner],
-  exports: [StartupLock, TransactionRunner],
+  providers: [StartupLock, SchemaMigrator],
+  exports: [StartupLock],
 })
 export class DatabaseModule {}

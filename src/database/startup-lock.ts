@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import BetterSqlite3 from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ensurePrivateFile } from './private-file';
 
 // Any fixed 64-bit number works; it only has to be the same in every instance of this app.
 const POSTGRES_ADVISORY_LOCK_KEY = 7_345_120_981;
@@ -69,6 +70,7 @@ export class StartupLock {
   }
 
   private async holdSqliteLockFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+    ensurePrivateFile(path);
     const lock = new BetterSqlite3(path, { timeout: 60_000 });
     try {
       lock.exec('BEGIN EXCLUSIVE');

@@ -39,6 +39,10 @@ export function loggerParams(config: AppConfig, destination?: DestinationStream)
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     autoLogging: false,
+    // The request line passes `req` and `res` already shaped (serializeRequest). pino-http's
+    // default serializers expect Node's raw request and response and would rebuild them from
+    // those: no user agent, no address, and `statusCode: null`.
+    wrapSerializers: false,
   };
   return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };
 }
@@ -49,26 +53,41 @@ export function isQuietPath(url: string): boolean {
 }
 
 /** The request as it appears in a log line: no headers but the user agent, no body. */
-export function serializeRequest(request: SerializedRequest): Record<string, unknown> {
+export function serializeRequest(request: SerializedRequest): LoggedRequest {
   return {
     id: request.id,
     method: request.method,
     url: redactQuery(request.url),
+    // The pattern (`/api/v1/users/:id`) groups lines by endpoint; absent when nothing matched.
+    route: request.route,
     remoteAddress: request.remoteAddress,
     userAgent: request.headers?.['user-agent'],
   };
 }
 
 export interface SerializedRequest {
-  id: unknown;
+  id: string;
   method: string;
   url: string;
+  route?: string;
   remoteAddress?: string;
-  headers?: Record<string, string | undefined>;
+  headers?: Record<string, string | string[] | undefined>;
 }
 
-/** Credentials in a query string are ignored by the API but would still reach the log line. */
-function redactQuery(url: string): string {
+export interface LoggedRequest {
+  id: string;
+  method: string;
+  url: string;
+  route: string | undefined;
+  remoteAddress: string | undefined;
+  userAgent: string | string[] | undefined;
+}
+
+/**
+ * Credentials in a query string are ignored by the API but would still reach a log line: the
+ * request line here, and the error line of a request that crashed (all-exceptions.filter.ts).
+ */
+export function redactQuery(url: string): string {
   const queryStart = url.indexOf('?');
   if (queryStart < 0) {
     return url;

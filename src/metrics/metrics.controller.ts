@@ -1,4 +1,13 @@
-import { Controller, Get, Header, Headers, Res, UnauthorizedException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Logger,
+  Res,
+  UnauthorizedException,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -13,11 +22,22 @@ import { MetricsService } from './metrics.service';
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
-export class MetricsController {
+export class MetricsController implements OnModuleInit {
+  private readonly logger = new Logger(MetricsController.name);
+
   constructor(
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    // Route names, login counts and the number of live sessions are an attacker's map too.
+    if (this.config.isProduction && this.config.metricsToken === undefined) {
+      this.logger.warn(
+        'METRICS_TOKEN is not set: /metrics is public; set it, or keep /metrics unreachable from outside',
+      );
+    }
+  }
 
   @Get()
   @Header('Cache-Control', 'no-store')

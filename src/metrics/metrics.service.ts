@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SessionsService } from '../sessions/sessions.service';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'disabled';
+export type LoginOutcome =
+  'success' | 'invalid_credentials' | 'disabled' | 'mfa_required' | 'invalid_mfa_code';
 
 /** Label for requests that matched no route, so scanners cannot mint one series per URL. */
 const UNMATCHED_ROUTE = 'unmatched';

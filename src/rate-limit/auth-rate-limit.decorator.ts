@@ -4,8 +4,9 @@ import { AuthRateLimitGuard } from './auth-rate-limit.guard';
 
 /**
  * Limits the route to AUTH_RATE_LIMIT requests per minute per client address (429 with
- * `Retry-After` beyond). For the unauthenticated routes that cost work or reveal something:
- * register and refresh. Not for general use: a global throttle turns load into 429s.
+ * `Retry-After` beyond). For the routes that cost work or reveal something: register, refresh,
+ * `PATCH /users/me` (a 409 reveals a taken username) and the password change (the strength
+ * check). Not for general use: a global throttle turns load into 429s.
  *
  * @example
  * ```ts

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppConfig } from '../config/app-config';
+import { addressBucket } from './address-bucket';
 import { consumeOrRefuse, RateLimiterFactory } from './rate-limiter.factory';
 
 export const TOO_MANY_REQUESTS = 'Too many requests; try again later';
 const ONE_MINUTE = 60;
 
-/** AUTH_RATE_LIMIT requests per minute per client address and route, on the shared store. */
+/**
+ * AUTH_RATE_LIMIT requests per minute per client address (an IPv6 client by its /64, see
+ * addressBucket) and route, on the shared store.
+ */
 @Injectable()
 export class AuthRateLimitService {
   private readonly limiter: RateLimiterAbstract;
@@ -21,6 +25,6 @@ export class AuthRateLimitService {
 
   /** Counts one request; throws a 429 with Retry-After past the limit. */
   consume(route: string, address: string): Promise<void> {
-    return consumeOrRefuse(this.limiter, `${route}|${address}`, TOO_MANY_REQUESTS);
+    return consumeOrRefuse(this.limiter, `${route}|${addressBucket(address)}`, TOO_MANY_REQUESTS);
   }
 }

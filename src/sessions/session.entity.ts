@@ -43,4 +43,13 @@ export class Session {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip!: string | null;
+
+  /**
+   * How the user signed in (RFC 8176 `amr`), carried by every access token of the session;
+   * null for sessions opened before it was recorded, which all signed in with a password.
+   * No column default: TypeORM reads defaulted columns back after an insert, and on SQLite it
+   * matches the rows of a multi-row insert to the wrong entities.
+   */
+  @Column({ type: 'simple-array', nullable: true })
+  amr!: string[] | null;
 }

@@ -7,6 +7,7 @@ import {
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  Req,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -17,8 +18,10 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { SessionResponseDto } from './dto/session-response.dto';
 import { SessionsService } from './sessions.service';
 
@@ -52,10 +55,13 @@ export class SessionsController {
   async revoke(
     @CurrentUser('id') userId: string,
     @Param('id', new ParseUUIDPipe()) sessionId: string,
+    @CurrentSessionId() currentSessionId: string,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
     // Another user's session gets the same 404 as an unknown id: ids reveal nothing.
     // Lower case: PostgreSQL's uuid type ignores case, SQLite's text does not.
-    if (!(await this.sessions.revokeOwned(userId, sessionId.toLowerCase()))) {
+    const by = { sessionId: currentSessionId, client: clientInfoOf(request) };
+    if (!(await this.sessions.endOwnSession(userId, sessionId.toLowerCase(), by))) {
       throw new NotFoundException('Session not found');
     }
   }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { DataSource, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from '../database/data-source-options';
+import { SecurityEventsModule } from '../security-events/security-events.module';
+import type { SecurityEventsService } from '../security-events/security-events.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import type { ActiveUserLookup } from './active-user.lookup';
@@ -18,24 +20,36 @@ import type { SpentRefreshToken } from './spent-refresh-token.entity';
 
 const START = new Date('2026-01-01T00:00:00.000Z').getTime();
 const CLIENT = { ip: '203.0.113.7', userAgent: 'jest' };
+const CREDENTIAL = { userId: 'user-1', passwordHash: 'verified-hash' };
 
 /** Only what open() and purgeDead() touch; the rest of the service is covered end to end. */
-function build(deleteImpl: () => Promise<{ affected?: number }>) {
+function build(deleteImpl: () => Promise<{ affected?: number }>, sessionMaxAgeSeconds = 86400) {
+  // The conditional insert's one statement (session-insert.ts), answered as SQLite would.
+  const insert = jest.fn(() => Promise.resolve([{ id: 'inserted' }]));
   const sessions = {
     create: (values: Partial<Session>) => values as Session,
-    insert: jest.fn(() => Promise.resolve({})),
     delete: jest.fn(deleteImpl),
+    manager: {
+      query: insert,
+      connection: {
+        options: { type: 'better-sqlite3' },
+        driver: { preparePersistentValue: (value: unknown) => value },
+        getMetadata: () => ({ findColumnWithPropertyName: () => ({}) }),
+      },
+    },
   };
   const config = AppConfig.from({
-    jwt: { refreshTtlSeconds: 3600 },
+    jwt: { refreshTtlSeconds: 3600, sessionMaxAgeSeconds },
   } as unknown as Omit<AppConfig, 'isProduction'>);
   const service = new SessionsService(
     sessions as unknown as Repository<Session>,
     {} as Repository<SpentRefreshToken>,
     {} as ActiveUserLookup,
     config,
+    {} as SecurityEventsService,
+    {} as DataSource,
   );
-  return { service, sessions };
+  return { service, sessions, insert };
 }
 
 describe(SessionsService.name, () => {
@@ -49,28 +63,28 @@ describe(SessionsService.name, () => {
 
   describe('open', () => {
     it('purges dead sessions at the first login, then at most once per interval', async () => {
-      const { service, sessions } = build(() => Promise.resolve({ affected: 0 }));
+      const { service, sessions, insert } = build(() => Promise.resolve({ affected: 0 }));
 
-      await service.open('user-1', CLIENT);
+      await service.open(CREDENTIAL, CLIENT);
       jest.setSystemTime(START + PURGE_INTERVAL_MS - 1);
-      await service.open('user-1', CLIENT);
+      await service.open(CREDENTIAL, CLIENT);
       expect(sessions.delete).toHaveBeenCalledTimes(1);
 
       jest.setSystemTime(START + PURGE_INTERVAL_MS);
-      await service.open('user-1', CLIENT);
+      await service.open(CREDENTIAL, CLIENT);
       expect(sessions.delete).toHaveBeenCalledTimes(2);
-      expect(sessions.insert).toHaveBeenCalledTimes(3);
+      expect(insert).toHaveBeenCalledTimes(3);
     });
 
     it('still opens the session when the purge fails, and waits an interval before retrying', async () => {
       const { service, sessions } = build(() => Promise.reject(new Error('database is locked')));
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
 
-      const first = await service.open('user-1', CLIENT);
-      const second = await service.open('user-1', CLIENT);
+      const first = await service.open(CREDENTIAL, CLIENT);
+      const second = await service.open(CREDENTIAL, CLIENT);
 
-      expect(first.refreshToken).toEqual(expect.any(String));
-      expect(second.session.userId).toBe('user-1');
+      expect(first?.refreshToken).toEqual(expect.any(String));
+      expect(second?.session.userId).toBe('user-1');
       expect(sessions.delete).toHaveBeenCalledTimes(1);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining('database is locked'));
       warn.mockRestore();
@@ -79,11 +93,19 @@ describe(SessionsService.name, () => {
     it('sets the expiry one refresh TTL after the login', async () => {
       const { service } = build(() => Promise.resolve({ affected: 0 }));
 
-      const { session } = await service.open('user-1', CLIENT);
+      const issued = await service.open(CREDENTIAL, CLIENT);
 
+      const session = issued!.session;
       expect(session.expiresAt.getTime()).toBe(START + 3600 * 1000);
       expect(session.createdAt.getTime()).toBe(START);
       expect(session.revokedAt).toBeNull();
+    });
+    it('ends the session at the max age when that comes before the refresh TTL', async () => {
+      const { service } = build(() => Promise.resolve({ affected: 0 }), 60);
+
+      const issued = await service.open(CREDENTIAL, CLIENT);
+
+      expect(issued?.session.expiresAt.getTime()).toBe(START + 60 * 1000);
     });
   });
 
@@ -125,7 +147,8 @@ describe(`${SessionsService.name} doors`, () => {
       {
         provide: AppConfig,
         useValue: AppConfig.from({
-          jwt: { refreshTtlSeconds: 3600 },
+          jwt: { refreshTtlSeconds: 3600, sessionMaxAgeSeconds: 86400 },
+          auditRetentionSeconds: 86400,
         } as unknown as Omit<AppConfig, 'isProduction'>),
       },
     ],
@@ -139,6 +162,7 @@ describe(`${SessionsService.name} doors`, () => {
       imports: [
         configModule,
         TypeOrmModule.forRoot({ ...options, migrationsRun: true }),
+        SecurityEventsModule,
         SessionsModule,
       ],
     }).compile();
@@ -164,7 +188,7 @@ describe(`${SessionsService.name} doors`, () => {
       roles: [Role.User],
     });
     for (let index = 0; index < count; index++) {
-      await service.open(user.id, CLIENT);
+      await service.open({ userId: user.id, passwordHash: user.passwordHash }, CLIENT);
     }
     return user.id;
   }

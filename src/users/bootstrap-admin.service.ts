@@ -72,7 +72,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     if (existing) {
       if (!existing.isAdmin || !existing.isActive) {
         this.logger.warn(
-          `ADMIN_EMAIL names an existing account that is not an active admin; it is left unchanged (promote it with npm run user:create-admin)`,
+          `ADMIN_EMAIL names an existing account that is not an active admin; it is left unchanged (promote it with npm run user:create-admin -- --promote-existing)`,
         );
       }
       return;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -8,9 +8,13 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { clientInfoOf } from '../common/client-info';
+import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { UserResponseDto } from './dto/user-response.dto';
@@ -29,6 +33,8 @@ export class MeController {
     return UserResponseDto.from(user);
   }
 
+  // Limited: a 409 tells whether a username is taken, so unthrottled it would list them all.
+  @AuthRateLimit()
   @Patch()
   @ApiOperation({
     summary: 'Change your username or full name',
@@ -45,6 +51,8 @@ export class MeController {
     return UserResponseDto.from(await this.me.updateProfile(userId, dto));
   }
 
+  // Limited: the new password's strength check (zxcvbn) costs milliseconds of CPU per request.
+  @AuthRateLimit()
   @Post('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
@@ -54,12 +62,14 @@ export class MeController {
   @ApiBody({ type: ChangePasswordDto })
   @ApiNoContentResponse({ description: 'Password changed; the other sessions are over' })
   @ApiBadRequestResponse({ description: 'Invalid fields, or a new password the policy refuses' })
-  @ApiForbiddenResponse({ description: 'The current password is wrong' })
+  @ApiForbiddenResponse({ description: 'The current password is wrong (counts as a failed login)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
   changePassword(
     @CurrentUser('id') userId: string,
     @CurrentSessionId() sessionId: string,
     @Body() dto: ChangePasswordDto,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    return this.me.changePassword(userId, sessionId, dto);
+    return this.me.changePassword(userId, sessionId, dto, clientInfoOf(request));
   }
 }

@@ -1,5 +1,10 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { inTransaction } from '../database/in-transaction';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
+import type { ClientInfo } from '../common/client-info';
+import { CurrentPasswordVerifier, WRONG_CURRENT_PASSWORD } from './current-password.verifier';
 import type { ChangePasswordDto } from './dto/change-password.dto';
 import type { UpdateMeDto } from './dto/update-me.dto';
 import { PasswordHasher } from './password-hasher.service';
@@ -13,7 +18,10 @@ export class MeService {
   constructor(
     private readonly users: UsersService,
     private readonly passwords: PasswordHasher,
+    private readonly currentPassword: CurrentPasswordVerifier,
     private readonly sessions: SessionsService,
+    private readonly events: SecurityEventsService,
+    private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -32,25 +40,43 @@ export class MeService {
   }
 
   /**
-   * Needs the current password (403 when wrong), applies the password policy with the user's
-   * own email and username, then ends every other session: whoever else held one is signed out,
-   * while the caller stays signed in.
+   * Applies the password policy with the user's own email and username, then needs the current
+   * password (checked and limited by CurrentPasswordVerifier), then ends every other session:
+   * whoever else held one is signed out, while the caller stays signed in. The new password is
+   * judged first, so a refused one gets the same 400 whether the current password was right. The
+   * new hash, the ended sessions and the `password.changed` event commit together.
    */
   async changePassword(
     userId: string,
     keepSessionId: string,
     dto: ChangePasswordDto,
+    client: ClientInfo,
   ): Promise<void> {
     // Reloaded rather than taken from the request: the hash must be the stored one, now.
     const user = await this.users.getById(userId);
-    if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      throw new ForbiddenException('The current password is incorrect');
-    }
     const problem = passwordStrengthProblem(dto.newPassword, user);
     if (problem) {
       throw new BadRequestException([problem.replace(/^password/, 'newPassword')]);
     }
-    await this.users.updatePasswordHash(userId, await this.passwords.hash(dto.newPassword));
-    await this.sessions.revokeAllExcept(userId, keepSessionId);
+    await this.currentPassword.verify(user, dto.currentPassword, client);
+    const newHash = await this.passwords.hash(dto.newPassword);
+    const changed = await inTransaction(this.dataSource, async (manager) => {
+      if (!(await this.users.replacePasswordHash(userId, user.passwordHash, newHash, manager))) {
+        return false;
+      }
+      await this.sessions.revokeAllExcept(userId, keepSessionId, manager);
+      await this.events.record(manager, {
+        type: 'password.changed',
+        userId,
+        actorId: userId,
+        sessionId: keepSessionId,
+        client,
+      });
+      return true;
+    });
+    if (!changed) {
+      // Another change of the password won the race: the one checked is no longer current.
+      throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
+    }
   }
 }

@@ -1,14 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { ClientInfo } from '../common/client-info';
 import { containsPattern, type PaginationQueryDto } from '../common/dto/pagination-query.dto';
 import { isUniqueViolation } from '../database/database-errors';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from './password-hasher.service';
 import { Role } from './role.enum';
 import { userSearchCondition } from './user-search';
 import { User } from './user.entity';
 import { USERNAME_TAKEN_MESSAGE, UsersService } from './users.service';
+import { inTransaction } from '../database/in-transaction';
 
 /** What an admin may change on any account (`PATCH /users/:id`). */
 export interface AdminUserChanges {
@@ -17,12 +20,32 @@ export interface AdminUserChanges {
   fullName?: string | null;
   username?: string;
   emailVerified?: boolean;
+  /**
+   * Only ever false (a lost device): the factor is off from the next login. Its seed and codes
+   * stay in src/mfa's tables, unused while the switch is off, until the user sets it up again.
+   */
+  mfaEnabled?: false;
+}
+
+/** The admin making a change, as its security event records them. */
+export interface AdminActor {
+  userId: string;
+  sessionId: string;
+  client: ClientInfo;
 }
 
 export interface NewAdmin {
   email: string;
   username: string;
   password: string;
+}
+
+/** How an existing account becomes an admin (see {@link UserAdminService.promote}). */
+export interface PromotionChange {
+  /** The operator's password for the account; the caller has checked it against the rules. */
+  password: string;
+  /** Enable the account if it is disabled; without it a disabled account is left alone. */
+  reactivate: boolean;
 }
 
 export const LAST_ADMIN_MESSAGE =
@@ -55,6 +78,7 @@ export class UserAdminService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: SessionsService,
     private readonly dataSource: DataSource,
+    private readonly events: SecurityEventsService,
   ) {}
 
   /**
@@ -86,8 +110,9 @@ export class UserAdminService {
   /**
    * An admin's change to an account. Refused with 409 when it would disable or demote the last
    * active admin; disabling also ends the user's sessions, so re-enabling means a new login.
+   * The change commits with its `user.updated_by_admin` event, which names the fields sent.
    */
-  async update(id: string, changes: AdminUserChanges): Promise<User> {
+  async update(id: string, changes: AdminUserChanges, actor: AdminActor): Promise<User> {
     const values: Partial<User> = {};
     if (changes.isActive !== undefined) {
       values.isActive = changes.isActive;
@@ -103,6 +128,9 @@ export class UserAdminService {
     }
     if (changes.emailVerified !== undefined) {
       values.emailVerified = changes.emailVerified;
+    }
+    if (changes.mfaEnabled === false) {
+      values.mfaEnabled = false;
     }
     if (Object.keys(values).length === 0) {
       return this.usersService.getById(id);
@@ -128,6 +156,14 @@ export class UserAdminService {
         if (changes.isActive === false) {
           await this.sessions.revokeAllForUser(id, manager);
         }
+        await this.events.record(manager, {
+          type: 'user.updated_by_admin',
+          userId: id,
+          actorId: actor.userId,
+          sessionId: actor.sessionId,
+          client: actor.client,
+          details: { fields: Object.keys(values).sort() },
+        });
         return true;
       });
     } catch (error) {
@@ -142,8 +178,11 @@ export class UserAdminService {
     return this.usersService.getById(id);
   }
 
-  /** Deletes the account; its sessions (and anything else it owns) go with it by foreign key. */
-  async delete(id: string): Promise<void> {
+  /**
+   * Deletes the account; its sessions (and anything else it owns) go with it by foreign key.
+   * Its security events stay, the `user.deleted_by_admin` one with them.
+   */
+  async delete(id: string, actor: AdminActor): Promise<void> {
     const affected = await this.withAdminChangeLock(true, async (manager) => {
       const result = await manager
         .createQueryBuilder()
@@ -152,6 +191,15 @@ export class UserAdminService {
         .where('"users"."id" = :id', { id, active: true })
         .andWhere(LEAVES_AN_ACTIVE_ADMIN)
         .execute();
+      if (result.affected) {
+        await this.events.record(manager, {
+          type: 'user.deleted_by_admin',
+          userId: id,
+          actorId: actor.userId,
+          sessionId: actor.sessionId,
+          client: actor.client,
+        });
+      }
       return result.affected ?? 0;
     });
     if (affected === 0) {
@@ -175,13 +223,33 @@ export class UserAdminService {
   }
 
   /**
-   * Makes a user an active admin, keeping their other roles; verified, as the operator named
-   * the address.
+   * Makes an existing account an admin for the operator who runs the create-admin CLI: adds the
+   * admin role (keeping the others), sets the operator's password and ends all of the account's
+   * sessions, so whoever registered it keeps no way in. A disabled account is enabled only with
+   * `reactivate`. The update applies only to the row as the caller showed it (same password hash,
+   * and active unless `reactivate`); null when it changed meanwhile or is gone.
    */
-  async promote(user: User): Promise<User> {
+  async promote(user: User, change: PromotionChange): Promise<User | null> {
     const roles = user.roles.includes(Role.Admin) ? user.roles : [...user.roles, Role.Admin];
-    await this.users.update({ id: user.id }, { roles, isActive: true, emailVerified: true });
-    return this.usersService.getById(user.id);
+    const passwordHash = await this.passwords.hash(change.password);
+    const promoted = await inTransaction(this.dataSource, async (manager) => {
+      const result = await manager.update(
+        User,
+        {
+          id: user.id,
+          passwordHash: user.passwordHash,
+          ...(change.reactivate ? {} : { isActive: true }),
+        },
+        // Verified too: the operator named the address.
+        { roles, passwordHash, isActive: true, emailVerified: true },
+      );
+      if (result.affected !== 1) {
+        return false;
+      }
+      await this.sessions.revokeAllForUser(user.id, manager);
+      return true;
+    });
+    return promoted ? this.usersService.getById(user.id) : null;
   }
 
   private async throwNotFoundOrLastAdmin(id: string): Promise<never> {
@@ -195,17 +263,16 @@ export class UserAdminService {
    * The conditional statement alone is atomic on SQLite, which runs one writer at a time. Under
    * PostgreSQL's READ COMMITTED two admins demoting each other at once would each still see the
    * other as active (write skew), so such changes first take a transaction-scoped advisory lock;
-   * the user's row and the end of their sessions then commit together.
+   * the user's row, the end of their sessions and the event then commit together.
    */
   private async withAdminChangeLock<T>(
     needed: boolean,
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
-    if (!needed || this.dataSource.options.type !== 'postgres') {
-      return work(this.dataSource.manager);
-    }
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [POSTGRES_ADMIN_CHANGE_LOCK_KEY]);
+    return inTransaction(this.dataSource, async (manager) => {
+      if (needed && this.dataSource.options.type === 'postgres') {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [POSTGRES_ADMIN_CHANGE_LOCK_KEY]);
+      }
       return work(manager);
     });
   }

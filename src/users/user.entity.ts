@@ -3,10 +3,7 @@ import { BeforeInsert, Column, Entity, Index } from 'typeorm';
 import { CreatedAtColumn, UpdatedAtColumn, UuidPrimaryColumn } from '../database/column-types';
 import { Role } from './role.enum';
 
-// Case-insensitive unique indexes on lower(email) and lower(username) live in the migration;
-// `synchronize: false` tells the schema diff they exist and are not the entity's to manage.
-@Index('UQ_users_email_lower', { synchronize: false })
-@Index('UQ_users_username_lower', { synchronize: false })
+// `synchronize: false`: the index lives in the migration, not the entity's to manage.
 @Index('IDX_users_created_at', { synchronize: false })
 @Entity({ name: 'users' })
 export class User {
@@ -18,6 +15,19 @@ export class User {
 
   @Column({ type: 'varchar', length: 32 })
   username!: string;
+
+  /**
+   * `email` and `username` as they are compared (normalizeIdentity: NFC, then lower case), with
+   * the unique indexes. Set by UserIdentitySubscriber whenever the email or username is written;
+   * the fields above keep the text as entered, for display. `text`: folding may lengthen it.
+   */
+  @Index('UQ_users_email_normalized', { unique: true })
+  @Column({ type: 'text' })
+  emailNormalized!: string;
+
+  @Index('UQ_users_username_normalized', { unique: true })
+  @Column({ type: 'text' })
+  usernameNormalized!: string;
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   fullName!: string | null;
@@ -36,6 +46,13 @@ export class User {
 
   @Column({ type: 'simple-array' })
   roles!: Role[];
+
+  /**
+   * The second factor is on (src/mfa owns its seed and codes). Kept on this row, which the guard
+   * reads on every request anyway, so knowing it costs no query.
+   */
+  @Column({ type: 'boolean', default: () => 'false' })
+  mfaEnabled!: boolean;
 
   @CreatedAtColumn()
   createdAt!: Date;

@@ -9,6 +9,7 @@ import {
   ParseUUIDPipe,
   Patch,
   Query,
+  Req,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -19,12 +20,16 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentSessionId } from '../auth/decorators/current-session-id.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Roles } from '../auth/decorators/roles.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { paginated, PaginatedDto, type Paginated } from '../common/dto/paginated.dto';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { ListUsersQueryDto } from './dto/list-users.query.dto';
 import { UserResponseDto } from './dto/user-response.dto';
-import { UserAdminService } from './user-admin.service';
+import { UserAdminService, type AdminActor } from './user-admin.service';
 import { UsersService } from './users.service';
 
 /** Admin user management. `/users/me` (MeController) wins over `/users/:id`: static routes first. */
@@ -72,8 +77,12 @@ export class UsersController {
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: AdminUpdateUserDto,
+    @CurrentUser('id') adminId: string,
+    @CurrentSessionId() sessionId: string,
+    @Req() request: FastifyRequest,
   ): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.userAdmin.update(id, dto));
+    const actor: AdminActor = { userId: adminId, sessionId, client: clientInfoOf(request) };
+    return UserResponseDto.from(await this.userAdmin.update(id, dto, actor));
   }
 
   @Delete(':id')
@@ -83,7 +92,13 @@ export class UsersController {
   @ApiBadRequestResponse({ description: 'Malformed id' })
   @ApiNotFoundResponse({ description: 'No such user' })
   @ApiConflictResponse({ description: 'The user is the last active admin' })
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    await this.userAdmin.delete(id);
+  async remove(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser('id') adminId: string,
+    @CurrentSessionId() sessionId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const actor: AdminActor = { userId: adminId, sessionId, client: clientInfoOf(request) };
+    await this.userAdmin.delete(id, actor);
   }
 }

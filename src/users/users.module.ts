@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { BootstrapAdminService } from './bootstrap-admin.service';
+import { CurrentPasswordVerifier } from './current-password.verifier';
 import { MeController } from './me.controller';
 import { MeService } from './me.service';
 import { PasswordHasher } from './password-hasher.service';
@@ -11,9 +13,16 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), SessionsModule],
+  imports: [TypeOrmModule.forFeature([User]), SessionsModule, RateLimitModule],
   controllers: [MeController, UsersController],
-  providers: [UsersService, UserAdminService, PasswordHasher, MeService, BootstrapAdminService],
-  exports: [UsersService, PasswordHasher],
+  providers: [
+    UsersService,
+    UserAdminService,
+    PasswordHasher,
+    CurrentPasswordVerifier,
+    MeService,
+    BootstrapAdminService,
+  ],
+  exports: [UsersService, PasswordHasher, CurrentPasswordVerifier],
 })
 export class UsersModule {}

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/database-errors';
+import { normalizeIdentity } from './identity-normalization';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 
@@ -36,29 +37,25 @@ export class UsersService {
   }
 
   /**
-   * Login accepts either the email or the username, both case-insensitively. The database folds
-   * both sides, as its unique indexes on lower(...) do: SQLite's lower() folds ASCII only, so a
-   * login folded by JavaScript would never match an email such as `Élodie@example.com` there.
+   * Login accepts either the email or the username, compared in their folded forms
+   * (normalizeIdentity), where the unique indexes are. No email can equal a username: usernames
+   * have no `@`.
    */
   findByEmailOrUsername(login: string): Promise<User | null> {
+    const key = normalizeIdentity(login);
     return this.users
       .createQueryBuilder('user')
-      .where('lower(user.email) = lower(:login) OR lower(user.username) = lower(:login)', {
-        login,
-      })
+      .where('user.emailNormalized = :key OR user.usernameNormalized = :key', { key })
       .getOne();
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .where('lower(user.email) = :email', { email: email.toLowerCase() })
-      .getOne();
+    return this.users.findOneBy({ emailNormalized: normalizeIdentity(email) });
   }
 
   /**
-   * Inserts the user, in the caller's transaction when given one (registration queues its
-   * verification mail in it); the database's unique indexes decide a clash, which becomes a 409.
+   * Inserts the user, in the caller's transaction when given one (registration writes its
+   * verification mail and its event there); the database's unique indexes decide a clash, which becomes a 409.
    */
   async create(newUser: NewUser, manager?: EntityManager): Promise<User> {
     const users = manager?.getRepository(User) ?? this.users;
@@ -82,7 +79,7 @@ export class UsersService {
   }
 
   /**
-   * The username's case-insensitive unique index decides a clash (409), so two users racing for
+   * The unique index on the folded username decides a clash (409), so two users racing for
    * one name cannot both get it.
    */
   async updateProfile(
@@ -131,5 +128,30 @@ export class UsersService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Replaces the password hash only if it is still `expectedHash`, the one the caller verified a
+   * password against; false when it changed meanwhile (another password change, a reset) or the
+   * user is gone, so a slower writer never overwrites a newer password. `manager` runs it in the
+   * caller's transaction.
+   */
+  async replacePasswordHash(
+    userId: string,
+    expectedHash: string,
+    passwordHash: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<boolean> {
+    const result = await manager.update(
+      User,
+      { id: userId, passwordHash: expectedHash },
+      { passwordHash },
+    );
+    return result.affected === 1;
+  }
+
+  /** The second factor's switch (src/mfa calls it inside the transaction that sets it up). */
+  async setMfaEnabled(userId: string, enabled: boolean, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.users.manager).update(User, { id: userId }, { mfaEnabled: enabled });
   }
 }

@@ -66,11 +66,17 @@ export interface BuiltApp {
   stop: () => Promise<Exit>;
 }
 
-/** Starts `node dist/main.js` with only the given environment (plus PATH), on a free port. */
-export async function startBuiltApp(env: Record<string, string>): Promise<BuiltApp> {
+/**
+ * Starts `node dist/main.js` with only the given environment (plus PATH), on a free port.
+ * `cwd` is where it runs (the repository by default), so where it reads `.env` and keeps `./data/`.
+ */
+export async function startBuiltApp(
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<BuiltApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

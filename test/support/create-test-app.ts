@@ -15,6 +15,7 @@ import { LogDestination } from '../../src/logging/log-destination';
 import { copySqliteTemplate, usingPostgres } from './test-database';
 
 export const TEST_JWT_SECRET = 'e2e-test-secret-with-at-least-32-bytes-of-key';
+export const TEST_ENCRYPTION_KEY = 'e2e-test-encryption-key-never-the-jwt-one';
 export const TEST_JWT_ISSUER = 'nest-auth';
 export const TEST_JWT_AUDIENCE = 'nest-auth-api';
 
@@ -59,6 +60,7 @@ export function testConfig(env: RawEnvironment = {}, databaseUrl = testDatabaseU
     ...process.env,
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     BCRYPT_COST: '4',
     LOG_LEVEL: 'error',
     REDIS_URL: '',

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /**
- * The OAuth2 password grant form (RFC 6749 §4.3.2), also accepted as JSON. It is checked by the
- * local strategy (see login-body.ts): guards run before pipes, and login is guarded.
+ * The token endpoint's password grant (RFC 6749 §4.3.2, the default), as the form or JSON; the
+ * refresh grant is RefreshGrantDto. Both are checked by the guard (see login-body.ts): guards
+ * run before pipes, and login is guarded.
  */
 export class LoginDto {
   @ApiProperty({ description: 'Email or username (case-insensitive)', example: 'ada@example.com' })
@@ -11,7 +12,19 @@ export class LoginDto {
   @ApiProperty({ example: 'correct horse battery staple', format: 'password' })
   password!: string;
 
-  @ApiPropertyOptional({ enum: ['password'], description: 'OAuth2 grant type' })
+  @ApiPropertyOptional({
+    description:
+      'For an account with a second factor: a TOTP or recovery code, completing both steps in ' +
+      'one request. Without it such an account gets 403 `mfa_required` and an `mfa_token`.',
+    example: '123456',
+  })
+  code?: string;
+
+  @ApiPropertyOptional({
+    enum: ['password'],
+    default: 'password',
+    description: 'OAuth2 grant type',
+  })
   grant_type?: 'password';
 
   @ApiPropertyOptional({ description: 'OAuth2 scopes (ignored)', example: '' })

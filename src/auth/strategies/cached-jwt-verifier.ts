@@ -24,9 +24,9 @@ const cachesByKey = new WeakMap<KeyObject, VerifiedTokenCache>();
 let installed = false;
 
 /**
- * Makes passport-jwt consult `cache` for tokens verified with `key`, and fill it; returns the key
- * for the strategy to verify with (AuthModule's ACCESS_TOKEN_VERIFY_KEY provider). Keys that were
- * never registered (another strategy's, say) are verified exactly as passport-jwt always does.
+ * Makes passport-jwt consult `cache` for tokens verified with `key`, and fill it; returns the key.
+ * AuthModule registers each key of SigningKeys, which JwtStrategy then verifies with. Keys that
+ * were never registered (another strategy's, say) are verified exactly as passport-jwt always does.
  */
 export function cacheVerifiedTokens(key: KeyObject, cache: VerifiedTokenCache): KeyObject {
   cachesByKey.set(key, cache);

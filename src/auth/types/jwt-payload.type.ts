@@ -8,4 +8,9 @@ export interface AccessTokenClaims {
   exp: number;
   iss: string;
   aud: string;
+  /**
+   * How the session signed in (RFC 8176): `["pwd"]` or `["pwd", "otp"]`. Optional only for
+   * tokens issued before it existed, still in flight.
+   */
+  amr?: string[];
 }

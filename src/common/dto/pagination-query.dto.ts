@@ -10,7 +10,7 @@ const MAX_PAGE_SIZE = 100;
  * only plain decimal digits become a number; anything else ("abc", "1.5", "1e3", a repeated key)
  * is left as it came and fails @IsInt with a 400.
  */
-const ToInteger = (): PropertyDecorator =>
+export const ToInteger = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value,
   );

@@ -8,9 +8,12 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { presentedBearerToken } from '../../auth/bearer-token';
+import { isTokenEndpointRequest } from '../../auth/decorators/token-endpoint.decorator';
 import { RateLimitedException } from '../../rate-limit/rate-limited.exception';
 import { isUniqueViolation } from '../../database/database-errors';
-import { errorBody, INTERNAL_ERROR, type ErrorBody } from './error-body';
+import { redactQuery } from '../../logging/logger-options';
+import { errorBody, INTERNAL_ERROR, statusText, type ErrorBody } from './error-body';
+import { toTokenEndpointError } from './token-endpoint-errors';
 
 /**
  * Turns every error into Nest's `{statusCode, message, error}` shape. Nothing internal (stack,
@@ -24,7 +27,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const request = context.getRequest<FastifyRequest>();
     const reply = context.getResponse<FastifyReply>();
-    const body = this.toBody(exception, request);
+    const nestBody = this.toBody(exception, request);
+    const body = isTokenEndpointRequest(request) ? toTokenEndpointError(nestBody) : nestBody;
     if (body.statusCode === (HttpStatus.UNAUTHORIZED as number)) {
       reply.header('WWW-Authenticate', wwwAuthenticate(request));
     }
@@ -46,7 +50,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return clientError;
     }
     this.logger.error(
-      `${request.method} ${request.url} failed`,
+      `${request.method} ${redactQuery(request.url)} failed`,
       exception instanceof Error ? exception.stack : String(exception),
     );
     return INTERNAL_ERROR;
@@ -59,19 +63,18 @@ function httpExceptionBody(exception: HttpException): ErrorBody {
   if (typeof response === 'string') {
     return errorBody(status, response);
   }
-  const { message, error } = response as { message?: unknown; error?: unknown };
+  const { message, error, ...fields } = response as Record<string, unknown>;
   const text =
     typeof message === 'string' ||
     (Array.isArray(message) && message.every((m) => typeof m === 'string'))
       ? message
       : undefined;
-  const body = errorBody(status, text);
-  // A machine-readable code (`email_not_verified`) replaces the status text; Nest's own
-  // exceptions carry the status text there ("Forbidden"), which stays as it is.
-  return typeof error === 'string' && ERROR_CODE.test(error) ? { ...body, error } : body;
+  if (typeof error === 'string' && error !== statusText(status)) {
+    // A coded error (OAuthErrorException and the like): its code and its own fields go out.
+    return { ...fields, ...errorBody(status, text ?? error), error };
+  }
+  return errorBody(status, text);
 }
-
-const ERROR_CODE = /^[a-z][a-z_]*$/;
 
 /** Errors thrown by the HTTP layer itself (body too large, malformed JSON) carry a 4xx status. */
 function clientErrorOf(exception: unknown): ErrorBody | undefined {

@@ -3,6 +3,7 @@ import {
   ArrayNotEmpty,
   ArrayUnique,
   IsArray,
+  Equals,
   IsBoolean,
   IsEnum,
   IsOptional,
@@ -49,4 +50,15 @@ export class AdminUpdateUserDto {
   @IsOptionalNotNull()
   @IsBoolean()
   emailVerified?: boolean;
+
+  @ApiPropertyOptional({
+    enum: [false],
+    description:
+      "Only `false`: turns the user's second factor off (a lost device). Users turn it on themselves.",
+  })
+  @IsOptionalNotNull()
+  @Equals(false, {
+    message: 'mfaEnabled can only be set to false: users turn their second factor on themselves',
+  })
+  mfaEnabled?: false;
 }

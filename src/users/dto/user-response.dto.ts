@@ -22,6 +22,9 @@ export class UserResponseDto {
   @ApiProperty({ example: false, description: 'The owner proved the address by a mail link' })
   emailVerified!: boolean;
 
+  @ApiProperty({ description: 'A second factor (TOTP) is on', example: false })
+  mfaEnabled!: boolean;
+
   @ApiProperty({ enum: Role, isArray: true, example: [Role.User] })
   roles!: Role[];
 
@@ -39,6 +42,7 @@ export class UserResponseDto {
       fullName: user.fullName,
       isActive: user.isActive,
       emailVerified: user.emailVerified,
+      mfaEnabled: user.mfaEnabled,
       roles: user.roles,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),

@@ -1,8 +1,10 @@
 import {
+  firstBytes,
   PASSWORD_COMMON_MESSAGE,
   PASSWORD_LENGTH_MESSAGE,
   PASSWORD_PERSONAL_MESSAGE,
   passwordProblem,
+  passwordStrengthProblem,
   personalInputs,
 } from './password-policy';
 
@@ -80,5 +82,52 @@ describe('personalInputs', () => {
 
   it('leaves out inputs shorter than three characters and missing ones', () => {
     expect(personalInputs({ email: 'al@example.com', username: null })).toEqual(['al@example.com']);
+  });
+});
+
+describe('passwordStrengthProblem on long input', () => {
+  const strong72 = 'vY7#qLm2!zR9'.repeat(6);
+
+  it('judges only the first 72 bytes, which is all bcrypt reads', () => {
+    expect(passwordStrengthProblem(`${strong72}countess`, owner)).toBeNull();
+    expect(passwordStrengthProblem(`${strong72.slice(0, 60)}countess`, owner)).toBe(
+      PASSWORD_PERSONAL_MESSAGE,
+    );
+  });
+
+  /** The least CPU time of a few runs: the machine may be busy with other work meanwhile. */
+  const cpuMilliseconds = (password: string): number => {
+    let least = Infinity;
+    for (let run = 0; run < 3; run += 1) {
+      const start = process.cpuUsage();
+      passwordStrengthProblem(password, owner);
+      const spent = process.cpuUsage(start);
+      least = Math.min(least, (spent.user + spent.system) / 1000);
+    }
+    return least;
+  };
+
+  it('spends no more on a crafted 10,000-character password than on its first 72 bytes', () => {
+    const crafted = 'p@ssw0rd'.repeat(1250);
+    cpuMilliseconds(crafted.slice(0, 72));
+
+    const short = cpuMilliseconds(crafted.slice(0, 72));
+    const long = cpuMilliseconds(crafted);
+
+    // Without the cap, zxcvbn reads 256 characters of it: several times the 72-byte cost.
+    expect(long).toBeLessThan(short * 2 + 10);
+  });
+});
+
+describe('firstBytes', () => {
+  it.each([
+    ['ASCII under the limit', 'abc', 5, 'abc'],
+    ['ASCII over the limit', 'abcdef', 4, 'abcd'],
+    ['a two-byte character that would straddle the limit', 'aé', 2, 'a'],
+    ['a four-byte emoji that would straddle the limit', 'ab🦊', 5, 'ab'],
+    ['an emoji that fits exactly', 'ab🦊', 6, 'ab🦊'],
+  ])('keeps %s whole characters only', (_what, text, max, expected) => {
+    expect(firstBytes(text, max)).toBe(expected);
+    expect(Buffer.byteLength(firstBytes(text, max))).toBeLessThanOrEqual(max);
   });
 });

@@ -32,6 +32,9 @@ function zxcvbn(): ZxcvbnFactory {
     // The default (100) lets a crafted 72-byte password such as "p@ssw0rd" x 9 take >100 ms of
     // CPU on an unauthenticated route; 10 substitutions still unmask every common l33t spelling.
     l33tMaxSubstitutions: 10,
+    // Its own cap counts UTF-16 units (default 256, where the same password takes ~150 ms);
+    // passwordStrengthProblem() already cuts at 72 bytes, this only keeps any other caller short.
+    maxLength: PASSWORD_MAX_BYTES,
   });
   return checker;
 }
@@ -57,10 +60,10 @@ export function personalInputs(owner: PasswordOwner): string[] {
  * dictionary, and the same personal inputs) must score it at least {@link MIN_PASSWORD_SCORE}.
  * The length rule is separate: see {@link passwordProblem}.
  */
-export function passwordStrengthProblem(
-  password: string,
-  owner: PasswordOwner = {},
-): string | null {
+export function passwordStrengthProblem(whole: string, owner: PasswordOwner = {}): string | null {
+  // zxcvbn's time grows with the length (over 100 ms of CPU for a crafted 300-character text),
+  // and bcrypt reads no further than 72 bytes anyway: only what bcrypt reads is judged.
+  const password = firstBytes(whole, PASSWORD_MAX_BYTES);
   const inputs = personalInputs(owner);
   const lowered = password.toLowerCase();
   if (inputs.some((input) => lowered.includes(input))) {
@@ -73,6 +76,23 @@ export function passwordStrengthProblem(
     return PASSWORD_COMMON_MESSAGE;
   }
   return null;
+}
+
+/** The longest start of `text` whose UTF-8 form fits in `maxBytes`, cut between characters. */
+export function firstBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) {
+    return text;
+  }
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    bytes += Buffer.byteLength(character, 'utf8');
+    if (bytes > maxBytes) {
+      break;
+    }
+    end += character.length;
+  }
+  return text.slice(0, end);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { TransactionRunner } from '../src/database/transaction-runner';
+import { inTransaction } from '../src/database/in-transaction';
 import { User } from '../src/users/user.entity';
 import { createTestApp, type TestApp } from './support/create-test-app';
 import { createUser } from './support/factories/user.factory';
@@ -7,13 +7,11 @@ import { usingPostgres } from './support/test-database';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe(TransactionRunner.name, () => {
+describe(inTransaction.name, () => {
   let testApp: TestApp;
-  let runner: TransactionRunner;
 
   beforeAll(async () => {
     testApp = await createTestApp();
-    runner = testApp.app.get(TransactionRunner);
   });
 
   afterAll(async () => {
@@ -33,7 +31,7 @@ describe(TransactionRunner.name, () => {
 
   // What the runner is for: on SQLite's single connection plain concurrent transactions
   // collide; PostgreSQL gives each its own connection. If a TypeORM upgrade makes SQLite
-  // behave, this test says so and the runner's SQLite queue can go.
+  // behave, this test says so and inTransaction's SQLite queue can go.
   it(`plain concurrent transactions ${usingPostgres() ? 'both commit' : 'collide'} on this database`, async () => {
     const [first, second] = [await newUserId(), await newUserId()];
 
@@ -54,7 +52,9 @@ describe(TransactionRunner.name, () => {
     const ids = await Promise.all(Array.from({ length: 5 }, () => newUserId()));
 
     await Promise.all(
-      ids.map((id, index) => runner.run((manager) => slowRename(manager, id, `Name ${index}`))),
+      ids.map((id, index) =>
+        inTransaction(testApp.dataSource, (manager) => slowRename(manager, id, `Name ${index}`)),
+      ),
     );
 
     expect(await Promise.all(ids.map(fullNameOf))).toEqual(ids.map((_, index) => `Name ${index}`));
@@ -64,11 +64,11 @@ describe(TransactionRunner.name, () => {
     const [failing, committing] = [await newUserId(), await newUserId()];
 
     const outcomes = await Promise.allSettled([
-      runner.run(async (manager) => {
+      inTransaction(testApp.dataSource, async (manager) => {
         await slowRename(manager, failing, 'Never');
         throw new Error('the change failed');
       }),
-      runner.run((manager) => slowRename(manager, committing, 'Kept')),
+      inTransaction(testApp.dataSource, (manager) => slowRename(manager, committing, 'Kept')),
     ]);
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
@@ -76,26 +76,15 @@ describe(TransactionRunner.name, () => {
     expect(await fullNameOf(committing)).toBe('Kept');
   });
 
-  it('lets a transaction ask for another from inside, which joins it', async () => {
-    const [outer, inner] = [await newUserId(), await newUserId()];
-
-    await expect(
-      runner.run(async (manager) => {
-        await manager.update(User, { id: outer }, { fullName: 'Outer' });
-        await runner.run((nested) => slowRename(nested, inner, 'Inner'));
-        throw new Error('the outer change failed');
-      }),
-    ).rejects.toThrow('the outer change failed');
-
-    expect(await fullNameOf(outer)).toBeNull();
-    expect(await fullNameOf(inner)).toBeNull();
-  });
-
   it('keeps serving after a failed turn', async () => {
     const id = await newUserId();
-    await expect(runner.run(() => Promise.reject(new Error('at once')))).rejects.toThrow();
+    await expect(
+      inTransaction(testApp.dataSource, () => Promise.reject(new Error('at once'))),
+    ).rejects.toThrow();
 
-    await runner.run((manager) => manager.update(User, { id }, { fullName: 'After' }));
+    await inTransaction(testApp.dataSource, (manager) =>
+      manager.update(User, { id }, { fullName: 'After' }),
+    );
 
     expect(await fullNameOf(id)).toBe('After');
   });
