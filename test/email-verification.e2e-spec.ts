@@ -273,6 +273,8 @@ describe(EmailVerificationController.name, () => {
       expect(right.body).toEqual({
         statusCode: 403,
         error: 'email_not_verified',
+        // A token endpoint's error: the RFC 6749 code with its description beside it.
+        error_description: expect.stringContaining('Verify your email address'),
         message: expect.stringContaining('Verify your email address'),
       });
       expect(right.body.access_token).toBeUndefined();
