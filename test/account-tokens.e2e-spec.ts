@@ -133,8 +133,10 @@ describe(AccountTokensService.name, () => {
     }
 
     const ratio = median(knownTimes) / median(unknownTimes);
-    expect(ratio).toBeGreaterThan(0.67);
-    expect(ratio).toBeLessThan(1.5);
+    // Wide bounds: the medians are a few ms on a shared machine. Work done before the answer
+    // (a token, a mail, SMTP) would be several times the unknown address's whole answer.
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(2);
     expect(testApp.mailbox.all({ to: known.user.email })).toHaveLength(TIMING_SAMPLES);
   }, 60_000);
 });

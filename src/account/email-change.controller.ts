@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { clientInfoOf } from '../common/client-info';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { AcceptedResponseDto } from './dto/accepted-response.dto';
@@ -42,7 +43,7 @@ export class EmailChangeController {
     @Body() dto: ChangeEmailDto,
     @Req() request: FastifyRequest,
   ): Promise<AcceptedResponseDto> {
-    await this.emailChange.request(userId, dto, request.ip);
+    await this.emailChange.request(userId, dto, clientInfoOf(request));
     return { message: `A confirmation link was mailed to ${dto.newEmail}` };
   }
 }

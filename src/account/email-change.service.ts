@@ -1,22 +1,16 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
+import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/in-transaction';
-import { LoginAttemptsService, loginAccountKey } from '../rate-limit/login-attempts.service';
-import { PasswordHasher } from '../users/password-hasher.service';
+import { SecurityEventsService } from '../security-events/security-events.service';
+import { CurrentPasswordVerifier } from '../users/current-password.verifier';
 import { EMAIL_TAKEN_MESSAGE, UsersService } from '../users/users.service';
 import { AccountMailsService } from './account-mails.service';
 import { INVALID_MAIL_TOKEN } from './account-flow-messages';
 import type { ChangeEmailDto } from './dto/change-email.dto';
-
-export const WRONG_CURRENT_PASSWORD = 'The current password is incorrect';
 
 /** Moving an account to a new address, confirmed from that address. */
 @Injectable()
@@ -25,10 +19,10 @@ export class EmailChangeService {
     private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
-    private readonly passwords: PasswordHasher,
+    private readonly currentPassword: CurrentPasswordVerifier,
     private readonly tokens: AccountTokensService,
-    private readonly loginAttempts: LoginAttemptsService,
     private readonly mails: AccountMailsService,
+    private readonly events: SecurityEventsService,
   ) {}
 
   /**
@@ -38,17 +32,12 @@ export class EmailChangeService {
    * confirmation link to the new address and a notice without a link to the current one; a
    * newer request replaces an older one's link. The email itself does not change yet.
    */
-  async request(userId: string, dto: ChangeEmailDto, clientAddress: string): Promise<void> {
+  async request(userId: string, dto: ChangeEmailDto, client: ClientInfo): Promise<void> {
     const user = await this.users.getById(userId);
     if (dto.newEmail.toLowerCase() === user.email.toLowerCase()) {
       throw new BadRequestException(['newEmail must differ from the current email']);
     }
-    const account = loginAccountKey(user.id, user.email);
-    await this.loginAttempts.admit(account, clientAddress);
-    if (!(await this.passwords.verify(dto.currentPassword, user.passwordHash))) {
-      throw new ForbiddenException(WRONG_CURRENT_PASSWORD);
-    }
-    await this.loginAttempts.succeeded(account, clientAddress);
+    await this.currentPassword.verify(user, dto.currentPassword, client);
     if (await this.users.findByEmail(dto.newEmail)) {
       throw new ConflictException(EMAIL_TAKEN_MESSAGE);
     }
@@ -62,6 +51,12 @@ export class EmailChangeService {
       });
       await this.mails.emailChange(manager, user, dto.newEmail, token);
       await this.mails.emailChangeNotice(manager, user, dto.newEmail);
+      await this.events.record(manager, {
+        type: 'email.change_requested',
+        userId: user.id,
+        actorId: user.id,
+        client,
+      });
     });
   }
 
@@ -71,7 +66,7 @@ export class EmailChangeService {
    * Sessions are untouched; nobody is signed in. 409 (and the token stays unspent) when another
    * account took the address meanwhile.
    */
-  async confirm(rawToken: string): Promise<void> {
+  async confirm(rawToken: string, client: ClientInfo): Promise<void> {
     const token = await this.tokens.findLive(AccountTokenPurpose.EmailChange, rawToken);
     if (!token?.newEmail) {
       throw new BadRequestException(INVALID_MAIL_TOKEN);
@@ -83,6 +78,12 @@ export class EmailChangeService {
       }
       await this.users.changeEmail(token.userId, newEmail, manager);
       await this.tokens.revokeAll(manager, token.userId, Object.values(AccountTokenPurpose));
+      await this.events.record(manager, {
+        type: 'email.changed',
+        userId: token.userId,
+        actorId: token.userId,
+        client,
+      });
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -8,7 +8,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { MAIL_ON_ITS_WAY } from './account-flow-messages';
 import { AccountEmailDto } from './dto/account-email.dto';
@@ -37,8 +39,8 @@ export class EmailVerificationController {
   @ApiBody({ type: MailTokenDto })
   @ApiNoContentResponse({ description: 'The address is verified' })
   @ApiBadRequestResponse({ description: 'The token is unknown, expired or already used' })
-  verify(@Body() dto: MailTokenDto): Promise<void> {
-    return this.verification.verify(dto.token);
+  verify(@Body() dto: MailTokenDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.verification.verify(dto.token, clientInfoOf(request));
   }
 
   @Public()
@@ -74,7 +76,7 @@ export class EmailVerificationController {
   @ApiNoContentResponse({ description: 'The email is changed' })
   @ApiBadRequestResponse({ description: 'The token is unknown, expired or already used' })
   @ApiConflictResponse({ description: 'Another account took the address meanwhile' })
-  confirmChange(@Body() dto: MailTokenDto): Promise<void> {
-    return this.emailChange.confirm(dto.token);
+  confirmChange(@Body() dto: MailTokenDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.emailChange.confirm(dto.token, clientInfoOf(request));
   }
 }

@@ -3,9 +3,11 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
+import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/in-transaction';
 import { RateLimiterFactory } from '../rate-limit/rate-limiter.factory';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountMailsService } from './account-mails.service';
@@ -27,6 +29,7 @@ export class EmailVerificationService {
     private readonly tokens: AccountTokensService,
     private readonly mails: AccountMailsService,
     private readonly afterResponse: AfterResponse,
+    private readonly events: SecurityEventsService,
     limiters: RateLimiterFactory,
   ) {
     // On the shared store (Redis when configured), so the limit holds across instances.
@@ -74,7 +77,7 @@ export class EmailVerificationService {
   }
 
   /** Spends the token and marks the address verified; 400 for any token that is not live. */
-  async verify(rawToken: string): Promise<void> {
+  async verify(rawToken: string, client: ClientInfo): Promise<void> {
     const token = await this.tokens.findLive(AccountTokenPurpose.EmailVerify, rawToken);
     if (!token) {
       throw new BadRequestException(INVALID_MAIL_TOKEN);
@@ -84,6 +87,12 @@ export class EmailVerificationService {
         throw new BadRequestException(INVALID_MAIL_TOKEN);
       }
       await this.users.markEmailVerified(token.userId, manager);
+      await this.events.record(manager, {
+        type: 'email.verified',
+        userId: token.userId,
+        actorId: token.userId,
+        client,
+      });
     });
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
+import { clientInfoOf } from '../common/client-info';
 import { AuthRateLimit } from '../rate-limit/auth-rate-limit.decorator';
 import { AuthRateLimitService } from '../rate-limit/auth-rate-limit.service';
 import { MAIL_ON_ITS_WAY } from './account-flow-messages';
@@ -50,7 +51,7 @@ export class PasswordResetController {
       `${request.method} ${request.routeOptions.url ?? request.url} email`,
       dto.email.toLowerCase(),
     );
-    await this.passwordReset.requestReset(dto.email);
+    await this.passwordReset.requestReset(dto.email, clientInfoOf(request));
     return { message: MAIL_ON_ITS_WAY };
   }
 
@@ -72,7 +73,7 @@ export class PasswordResetController {
       'A new password the policy refuses, or a token that is unknown, expired or already used ' +
       '(one message for the three)',
   })
-  reset(@Body() dto: ResetPasswordDto): Promise<void> {
-    return this.passwordReset.reset(dto.token, dto.newPassword);
+  reset(@Body() dto: ResetPasswordDto, @Req() request: FastifyRequest): Promise<void> {
+    return this.passwordReset.reset(dto.token, dto.newPassword, clientInfoOf(request));
   }
 }

@@ -2,9 +2,11 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccountTokenPurpose } from '../account-tokens/account-token.entity';
 import { AccountTokensService } from '../account-tokens/account-tokens.service';
+import type { ClientInfo } from '../common/client-info';
 import { AppConfig } from '../config/app-config';
 import { inTransaction } from '../database/in-transaction';
 import { LoginAttemptsService } from '../rate-limit/login-attempts.service';
+import { SecurityEventsService } from '../security-events/security-events.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordHasher } from '../users/password-hasher.service';
 import { UsersService } from '../users/users.service';
@@ -26,6 +28,7 @@ export class PasswordResetService {
     private readonly loginAttempts: LoginAttemptsService,
     private readonly mails: AccountMailsService,
     private readonly afterResponse: AfterResponse,
+    private readonly events: SecurityEventsService,
   ) {}
 
   /**
@@ -33,7 +36,7 @@ export class PasswordResetService {
    * (see AfterResponse): the answer is the same, in the same time, for any address. Earlier
    * links stay valid until they expire or a reset succeeds.
    */
-  requestReset(email: string): Promise<void> {
+  requestReset(email: string, client: ClientInfo): Promise<void> {
     return this.afterResponse.run('Password reset request', async () => {
       const user = await this.users.findByEmail(email);
       if (!user?.isActive) {
@@ -46,6 +49,13 @@ export class PasswordResetService {
           ttlSeconds: this.config.accountFlows.passwordResetTtlSeconds,
         });
         await this.mails.passwordReset(manager, user, token);
+        // Whoever asked is not known: anyone may type an address.
+        await this.events.record(manager, {
+          type: 'password.reset_requested',
+          userId: user.id,
+          actorId: null,
+          client,
+        });
       });
     });
   }
@@ -57,7 +67,7 @@ export class PasswordResetService {
    * leaves the link usable; the spend itself is one conditional UPDATE, so of concurrent resets
    * with one token exactly one succeeds.
    */
-  async reset(rawToken: string, newPassword: string): Promise<void> {
+  async reset(rawToken: string, newPassword: string, client: ClientInfo): Promise<void> {
     const token = await this.tokens.findLive(AccountTokenPurpose.PasswordReset, rawToken);
     const user = token && (await this.users.findById(token.userId));
     if (!token || !user?.isActive) {
@@ -78,6 +88,12 @@ export class PasswordResetService {
       await this.tokens.revokeAll(manager, user.id, [AccountTokenPurpose.PasswordReset]);
       await this.sessions.revokeAllForUser(user.id, manager);
       await this.mails.passwordChanged(manager, user);
+      await this.events.record(manager, {
+        type: 'password.reset',
+        userId: user.id,
+        actorId: user.id,
+        client,
+      });
     });
     // Whoever was guessing the old password is locked out by the new one; the owner is not.
     await this.loginAttempts.clearAccount(user.id);

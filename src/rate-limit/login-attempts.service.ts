@@ -44,7 +44,7 @@ export class LoginAttemptsService {
 
   /** Clears the account's failed logins (a password reset: whoever guessed is now locked out). */
   async clearAccount(userId: string): Promise<void> {
-    await this.perAccount.delete(loginAccountKey(userId, ''));
+    await this.perAccount.delete(userAccountKey(userId));
   }
 
   /**
