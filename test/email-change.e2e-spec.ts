@@ -1,3 +1,4 @@
+import { SecurityEvent } from '../src/security-events/security-event.entity';
 import { EmailChangeController } from '../src/account/email-change.controller';
 import { User } from '../src/users/user.entity';
 import { bearer, login, type Tokens } from './support/auth-helpers';
@@ -33,6 +34,24 @@ describe(EmailChangeController.name, () => {
     await requestChange(tokens, { newEmail, currentPassword: testUser.password }).expect(202);
     return tokenOf(await testApp.mailbox.next({ to: newEmail, kind: 'email-change' }));
   };
+
+  it('records email.change_requested and email.changed for the account', async () => {
+    const testUser = await createUser(testApp.dataSource);
+
+    await confirm(await changeToken(testUser, newAddress())).expect(204);
+
+    const events = await testApp.dataSource
+      .getRepository(SecurityEvent)
+      .find({ where: { userId: testUser.user.id }, order: { at: 'ASC' } });
+    expect(
+      events
+        .filter((event) => event.type.startsWith('email.'))
+        .map((event) => [event.type, event.actorId]),
+    ).toEqual([
+      ['email.change_requested', testUser.user.id],
+      ['email.changed', testUser.user.id],
+    ]);
+  });
 
   describe('POST /users/me/email', () => {
     it('mails a link to the new address and a notice without one to the current address', async () => {

@@ -1,3 +1,4 @@
+import { SecurityEvent } from '../src/security-events/security-event.entity';
 import { EmailVerificationController } from '../src/account/email-verification.controller';
 import { Role } from '../src/users/role.enum';
 import { bearer, login } from './support/auth-helpers';
@@ -79,6 +80,18 @@ describe(EmailVerificationController.name, () => {
   });
 
   describe('POST /auth/email/verify', () => {
+    it('records email.verified for the account, by the account', async () => {
+      const account = await register();
+
+      await verify(tokenOf(await testApp.mailbox.next({ to: account.email }))).expect(204);
+
+      const events = await testApp.dataSource
+        .getRepository(SecurityEvent)
+        .findBy({ userId: account.id, type: 'email.verified' });
+      expect(events).toHaveLength(1);
+      expect(events[0].actorId).toBe(account.id);
+    });
+
     it('verifies the address without signing anyone in', async () => {
       const account = await register();
       const token = tokenOf(await testApp.mailbox.next({ to: account.email }));

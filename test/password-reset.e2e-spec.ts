@@ -1,4 +1,5 @@
 import { PasswordResetController } from '../src/account/password-reset.controller';
+import { SecurityEvent } from '../src/security-events/security-event.entity';
 import { bearer, login } from './support/auth-helpers';
 import { addressedClient } from './support/client-address';
 import { createUser, uniqueName, type TestUser } from './support/factories/user.factory';
@@ -96,6 +97,21 @@ describe(PasswordResetController.name, () => {
   });
 
   describe('POST /auth/password/reset', () => {
+    it('records password.reset_requested and password.reset for the account', async () => {
+      const testUser = await createUser(testApp.dataSource);
+
+      await reset(await resetToken(testUser)).expect(204);
+
+      const events = await testApp.dataSource
+        .getRepository(SecurityEvent)
+        .find({ where: { userId: testUser.user.id }, order: { at: 'ASC' } });
+      expect(events.map((event) => [event.type, event.actorId])).toEqual([
+        ['password.reset_requested', null],
+        ['password.reset', testUser.user.id],
+      ]);
+      expect(JSON.stringify(events)).not.toContain(NEW_PASSWORD);
+    });
+
     it('changes the password, ends every session, and mails a notice', async () => {
       const testUser = await createUser(testApp.dataSource);
       const first = await login(testApp, testUser);
