@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { normalizeIdentity } from '../src/users/identity-normalization';
 
 /** A user as the bench seeds it, in the public shape the API returns. */
 export interface SeededUser {
@@ -74,8 +75,8 @@ class SqliteBenchDatabase implements BenchDatabase {
   seedUsers(from: number, to: number, hash: string, roles = ['user']): Promise<SeededUser[]> {
     this.connection ??= new BetterSqlite3(this.path, { timeout: 10_000 });
     const insert = this.connection.prepare(
-      `INSERT INTO users (id, email, username, fullName, passwordHash, isActive, roles, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+      `INSERT INTO users (id, email, username, emailNormalized, usernameNormalized, fullName, passwordHash, isActive, roles, createdAt, updatedAt)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
     );
     const now = new Date();
     // TypeORM's SQLite datetime text: UTC, 'YYYY-MM-DD HH:MM:SS.SSS'.
@@ -92,6 +93,8 @@ class SqliteBenchDatabase implements BenchDatabase {
             user.id,
             user.email,
             user.username,
+            normalizeIdentity(user.email),
+            normalizeIdentity(user.username),
             user.fullName,
             hash,
             roles.join(','),
@@ -151,9 +154,10 @@ class PostgresBenchDatabase implements BenchDatabase {
         batch.push(benchUser(index, roles, now));
       }
       await this.client.query(
-        `INSERT INTO users (id, email, username, "fullName", "passwordHash", "isActive", roles, "createdAt", "updatedAt")
-         SELECT id, email, username, full_name, $4, true, $5, $6, $6
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $7::text[]) AS t(id, email, username, full_name)`,
+        `INSERT INTO users (id, email, username, "emailNormalized", "usernameNormalized", "fullName", "passwordHash", "isActive", roles, "createdAt", "updatedAt")
+         SELECT id, email, username, email_normalized, username_normalized, full_name, $4, true, $5, $6, $6
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $7::text[], $8::text[], $9::text[])
+           AS t(id, email, username, full_name, email_normalized, username_normalized)`,
         [
           batch.map((user) => user.id),
           batch.map((user) => user.email),
@@ -162,6 +166,8 @@ class PostgresBenchDatabase implements BenchDatabase {
           roles.join(','),
           now,
           batch.map((user) => user.fullName),
+          batch.map((user) => normalizeIdentity(user.email)),
+          batch.map((user) => normalizeIdentity(user.username)),
         ],
       );
       seeded.push(...batch);
