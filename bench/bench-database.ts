@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-// The app looks users up by these folded forms (the unique indexes are on them), so the seed writes them.
 import { normalizeIdentity } from '../src/users/identity-normalization';
 
 /** A user as the bench seeds it, in the public shape the API returns. */
