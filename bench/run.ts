@@ -107,6 +107,7 @@ interface Report {
   meWhileLoggingIn: LoadResult & { loginsPerSecond: number };
   rssMb: { afterRound1: number; afterRound2: number; afterRound5: number };
   adminSearch: Measured;
+  forgot: { known: LoadResult; unknown: LoadResult; ratio: number };
   asymmetric: AsymmetricMeasurement;
   signing: SigningCost;
 }
@@ -222,6 +223,7 @@ async function measure(
     adminTokens.access_token,
     profile,
   );
+  const forgot = await measureForgot(bench);
 
   return toReport({
     startedAt,
@@ -238,6 +240,7 @@ async function measure(
     refresh,
     meLarge,
     adminSearch,
+    forgot,
     asymmetric,
   });
 }
@@ -259,6 +262,7 @@ interface Measurements {
   refresh: Measured;
   meLarge: LoadResult;
   adminSearch: Measured;
+  forgot: { known: LoadResult; unknown: LoadResult };
   asymmetric: AsymmetricMeasurement;
 }
 
@@ -300,6 +304,13 @@ function toReport(measured: Measurements): Report {
     meWhileLoggingIn: { ...duringLogins.me, loginsPerSecond: duringLogins.logins.perSecond },
     rssMb: { afterRound1: rss[0], afterRound2: rss[1], afterRound5: rss[4] },
     adminSearch: measured.adminSearch,
+    forgot: {
+      ...measured.forgot,
+      ratio: round(
+        measured.forgot.known.requestsPerSecond / measured.forgot.unknown.requestsPerSecond,
+        2,
+      ),
+    },
     asymmetric: measured.asymmetric,
     signing: measureSigningCost(measured.profile),
   };
@@ -504,6 +515,43 @@ async function measureMeAtScale(bench: Bench): Promise<LoadResult> {
     seconds: profile.seconds,
     setupClient: bench.bearer(),
   });
+}
+
+/**
+ * POST /auth/password/forgot for addresses with an account (the seeded users in turn) and for
+ * addresses without one (a new one each time), one after the other after a warm-up of each. The
+ * answer comes before the address is looked up, so both should run at about the same rate; what
+ * a known address costs (a token and a queued mail, written after the answer) is what separates
+ * them. Without SMTP_URL in production the mails stay in the outbox, so no SMTP is involved.
+ */
+async function measureForgot(bench: Bench): Promise<{ known: LoadResult; unknown: LoadResult }> {
+  bench.log('POST /auth/password/forgot, known and unknown addresses, 50 connections');
+  const url = `${bench.base}/api/v1/auth/password/forgot`;
+  let nextUser = 0;
+  let nextStranger = 0;
+  const knownEmail = (): string => bench.users[nextUser++ % bench.users.length].email;
+  const unknownEmail = (): string => `nobody-${nextStranger++}@bench.example.com`;
+  const forgotLoad = (email: () => string, seconds: number): Promise<LoadResult> =>
+    runLoad({
+      url,
+      connections: ME_CONNECTIONS,
+      seconds,
+      setupClient: (client) => {
+        client.setRequests([
+          {
+            method: 'POST',
+            path: '/api/v1/auth/password/forgot',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (request) => ({ ...request, body: JSON.stringify({ email: email() }) }),
+          },
+        ]);
+      },
+    });
+  await forgotLoad(unknownEmail, bench.profile.warmupSeconds);
+  const unknown = await forgotLoad(unknownEmail, bench.profile.seconds);
+  await forgotLoad(knownEmail, bench.profile.warmupSeconds);
+  const known = await forgotLoad(knownEmail, bench.profile.seconds);
+  return { known, unknown };
 }
 
 /** GET /users/me with ES256 access tokens, from a second app process on the same database. */
@@ -998,6 +1046,13 @@ function formatTable(report: Report): string {
     report.adminSearch,
     'p99 target < 100 ms on PostgreSQL',
   );
+  load('POST /auth/password/forgot, 50 conn, known', report.forgot.known, 'a mail queued each');
+  load('POST /auth/password/forgot, 50 conn, unknown', report.forgot.unknown);
+  figure(
+    'ratio forgot known / unknown (req/s)',
+    String(report.forgot.ratio),
+    'below 1 under saturation: a known address costs a token and a mail, written after the answer',
+  );
   addAsymmetricRows(report, load, figure);
 
   const header = [
@@ -1050,6 +1105,8 @@ function assertNumbers(report: Report): void {
     ['/posts', report.posts],
     ['/auth/refresh', report.refresh],
     ['admin search', report.adminSearch],
+    ['forgot, known', report.forgot.known],
+    ['forgot, unknown', report.forgot.unknown],
     ['/users/me with ES256 tokens', report.asymmetric.me],
   ];
   const problems: string[] = [];

@@ -64,6 +64,7 @@ describe(AuthController.name, () => {
         username: body.username,
         fullName: 'Ada Lovelace',
         isActive: true,
+        emailVerified: false,
         mfaEnabled: false,
         roles: ['user'],
         createdAt: expect.stringMatching(ISO_TIME),

@@ -47,7 +47,7 @@ describe(BootstrapAdminService.name, () => {
       .where('lower(user.email) = :email', { email: `${username}@example.com` })
       .getMany();
     expect(admins).toHaveLength(1);
-    expect(admins[0]).toMatchObject({ username, isActive: true });
+    expect(admins[0]).toMatchObject({ username, isActive: true, emailVerified: true });
     expect(admins[0].roles).toContain('admin');
     expect(await loginStatus(second, username, ADMIN_PASSWORD)).toBe(200);
   });

@@ -83,7 +83,11 @@ describe('npm run user:create-admin', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Created admin ${username}@example.com`);
     const stored = await testApp.dataSource.getRepository(User).findOneByOrFail({ username });
-    expect(stored).toMatchObject({ isActive: true, roles: [Role.User, Role.Admin] });
+    expect(stored).toMatchObject({
+      isActive: true,
+      emailVerified: true,
+      roles: [Role.User, Role.Admin],
+    });
     expect(await loginStatus(username, 'a-long-enough-passphrase 7')).toBe(200);
   }, 60_000);
 

@@ -14,6 +14,11 @@ const PUBLIC_OPERATIONS = new Set([
   'get /api/v1/posts',
   'get /api/v1/posts/{id}',
   'get /metrics',
+  'post /api/v1/auth/password/forgot',
+  'post /api/v1/auth/password/reset',
+  'post /api/v1/auth/email/verify',
+  'post /api/v1/auth/email/verify/resend',
+  'post /api/v1/auth/email/change/confirm',
   'post /api/v1/auth/revoke',
   'post /api/v1/auth/introspect',
   'get /.well-known/oauth-authorization-server',
@@ -238,5 +243,32 @@ describe(setupSwagger.name, () => {
     expect(codes('post /api/v1/auth/login')).toEqual(
       expect.arrayContaining(['200', '400', '401', '403']),
     );
+  });
+
+  it('documents the account flows by email with their failures and examples to paste', () => {
+    const expected: Record<string, string[]> = {
+      'post /api/v1/auth/password/forgot': ['202', '400', '429'],
+      'post /api/v1/auth/password/reset': ['204', '400', '429'],
+      'post /api/v1/auth/email/verify': ['204', '400', '429'],
+      'post /api/v1/auth/email/verify/resend': ['202', '400', '429'],
+      'post /api/v1/auth/email/change/confirm': ['204', '400', '409', '429'],
+      'post /api/v1/users/me/email': ['202', '400', '401', '403', '409'],
+    };
+    for (const [key, codes] of Object.entries(expected)) {
+      const operation = operations.find((each) => each.key === key)?.operation;
+      expect([key, Object.keys(operation?.responses ?? {})]).toEqual([
+        key,
+        expect.arrayContaining(codes),
+      ]);
+      expect([key, operation?.description]).toEqual([key, expect.any(String)]);
+      const schemaName =
+        /#\/components\/schemas\/(\w+)/.exec(JSON.stringify(operation?.requestBody))?.[1] ?? '';
+      const schema = document.components?.schemas?.[schemaName] as {
+        properties: Record<string, { example?: unknown }>;
+      };
+      for (const [field, property] of Object.entries(schema.properties)) {
+        expect([key, field, property.example]).toEqual([key, field, expect.anything()]);
+      }
+    }
   });
 });

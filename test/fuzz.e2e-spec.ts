@@ -57,6 +57,9 @@ const fieldName = fc.oneof(
     'refresh_token',
     'currentPassword',
     'newPassword',
+    'token',
+    'newEmail',
+    'emailVerified',
     'grant_type',
     'scope',
     'roles',
@@ -89,6 +92,12 @@ describe('Fuzzing', () => {
     { method: 'post', path: '/api/v1/auth/logout', authenticated: true },
     { method: 'patch', path: '/api/v1/users/me', authenticated: true },
     { method: 'post', path: '/api/v1/users/me/password', authenticated: true },
+    { method: 'post', path: '/api/v1/auth/password/forgot', authenticated: false },
+    { method: 'post', path: '/api/v1/auth/password/reset', authenticated: false },
+    { method: 'post', path: '/api/v1/auth/email/verify', authenticated: false },
+    { method: 'post', path: '/api/v1/auth/email/verify/resend', authenticated: false },
+    { method: 'post', path: '/api/v1/auth/email/change/confirm', authenticated: false },
+    { method: 'post', path: '/api/v1/users/me/email', authenticated: true },
   ];
 
   it.each(routes)(

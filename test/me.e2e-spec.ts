@@ -35,6 +35,7 @@ describe(MeController.name, () => {
         username: testUser.user.username,
         fullName: 'Ada Lovelace',
         isActive: true,
+        emailVerified: false,
         mfaEnabled: false,
         roles: ['user'],
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -81,6 +82,7 @@ describe(MeController.name, () => {
       expect(Object.keys(response.body).sort()).toEqual([
         'createdAt',
         'email',
+        'emailVerified',
         'fullName',
         'id',
         'isActive',

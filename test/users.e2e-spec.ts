@@ -75,6 +75,7 @@ describe(UsersController.name, () => {
         expect(Object.keys(item).sort()).toEqual([
           'createdAt',
           'email',
+          'emailVerified',
           'fullName',
           'id',
           'isActive',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { AccountModule } from '../account/account.module';
 import { AppConfig } from '../config/app-config';
 import { MfaModule } from '../mfa/mfa.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
@@ -26,6 +27,8 @@ import { VerifiedTokenCache } from './verified-token-cache';
     UsersModule,
     SessionsModule,
     RateLimitModule,
+    // Registration queues the verification mail in its own transaction.
+    AccountModule,
     MfaModule,
     PassportModule,
     // Keys and options are passed on each sign by TokenService, from SigningKeys.

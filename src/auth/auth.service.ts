@@ -1,6 +1,9 @@
 import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { EmailVerificationService } from '../account/email-verification.service';
 import type { ClientInfo } from '../common/client-info';
+import { AppConfig } from '../config/app-config';
+import { inTransaction } from '../database/in-transaction';
 import { MetricsService } from '../metrics/metrics.service';
 import { MfaLoginService } from '../mfa/mfa-login.service';
 import { MfaRequiredException } from '../mfa/mfa-required.exception';
@@ -14,9 +17,9 @@ import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import type { RegisterDto } from './dto/register.dto';
 import type { TokenResponseDto } from './dto/token-response.dto';
+import { EmailNotVerifiedException } from './email-not-verified.exception';
 import { INVALID_CREDENTIALS } from './invalid-credentials';
 import { TokenService } from './token.service';
-import { inTransaction } from '../database/in-transaction';
 
 const INVALID_REFRESH_TOKEN = 'Invalid or expired refresh token';
 const ACCOUNT_DISABLED = 'This account is disabled';
@@ -39,9 +42,11 @@ export class AuthService {
     private readonly events: SecurityEventsService,
     private readonly dataSource: DataSource,
     private readonly mfaLogin: MfaLoginService,
+    private readonly config: AppConfig,
+    private readonly verification: EmailVerificationService,
   ) {}
 
-  /** The user and its `user.registered` event are written together, or neither is. */
+  /** The user, its verification mail and its `user.registered` event are written together. */
   async register(dto: RegisterDto, client: ClientInfo): Promise<UserResponseDto> {
     const passwordHash = await this.passwords.hash(dto.password);
     const user = await inTransaction(this.dataSource, async (manager) => {
@@ -49,6 +54,7 @@ export class AuthService {
         { email: dto.email, username: dto.username, fullName: dto.fullName, passwordHash },
         manager,
       );
+      await this.verification.queueLink(manager, created);
       await this.events.record(manager, {
         type: 'user.registered',
         userId: created.id,
@@ -92,6 +98,10 @@ export class AuthService {
       this.metrics.recordLogin('disabled');
       this.recordFailedLogin(user.id, 'account_disabled', client);
       throw new ForbiddenException(ACCOUNT_DISABLED);
+    }
+    // After the password check, so only someone who knows the password learns this.
+    if (this.config.accountFlows.requireVerifiedEmail && !user.emailVerified) {
+      throw new EmailNotVerifiedException();
     }
     if (this.passwords.needsRehash(user.passwordHash)) {
       const rehashed = await this.passwords.hash(password);

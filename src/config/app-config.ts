@@ -22,6 +22,19 @@ export interface JwtSettings {
   readonly audience: string;
 }
 
+/** Links and lifetimes of the account flows by email (issue 15). */
+export interface AccountFlowSettings {
+  /** Link templates; `{token}` is replaced by the URL-safe token. */
+  readonly passwordResetUrl: string;
+  readonly emailVerifyUrl: string;
+  readonly emailChangeUrl: string;
+  readonly passwordResetTtlSeconds: number;
+  /** Lifetime of a verification or email-change token. */
+  readonly emailTokenTtlSeconds: number;
+  /** A correct login of an unverified account gets 403 `email_not_verified`. */
+  readonly requireVerifiedEmail: boolean;
+}
+
 export interface CookieSettings {
   /** Whether auth cookies carry `Secure` (COOKIE_SECURE; off only for plain-HTTP development). */
   readonly secure: boolean;
@@ -83,6 +96,7 @@ export class AppConfig {
   readonly introspectionToken?: string;
   readonly logLevel!: string;
   readonly mail!: MailSettings;
+  readonly accountFlows!: AccountFlowSettings;
   /** Security events older than this are purged (AUDIT_RETENTION). */
   readonly auditRetentionSeconds!: number;
   readonly webhook?: WebhookSettings;

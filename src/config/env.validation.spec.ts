@@ -62,6 +62,14 @@ describe(parseEnvironment.name, () => {
         metricsToken: undefined,
         logLevel: 'info',
         mail: { smtpUrl: undefined, from: 'nest-auth <no-reply@localhost>' },
+        accountFlows: {
+          passwordResetUrl: 'http://localhost:3000/reset-password?token={token}',
+          emailVerifyUrl: 'http://localhost:3000/verify-email?token={token}',
+          emailChangeUrl: 'http://localhost:3000/confirm-email?token={token}',
+          passwordResetTtlSeconds: 1800,
+          emailTokenTtlSeconds: 86400,
+          requireVerifiedEmail: false,
+        },
         auditRetentionSeconds: 90 * 86400,
         webhook: undefined,
       });
@@ -238,6 +246,31 @@ describe(parseEnvironment.name, () => {
         { mail: { from: 'Example Support <support@example.com>' } },
       ],
       ['MAIL_FROM as a bare address', { MAIL_FROM: 'a@b.test' }, { mail: { from: 'a@b.test' } }],
+      [
+        'the mail link templates',
+        {
+          PASSWORD_RESET_URL: 'https://app.example.com/reset#token={token}',
+          EMAIL_VERIFY_URL: 'https://app.example.com/verify?token={token}&from=mail',
+          EMAIL_CHANGE_URL: 'http://localhost:5173/confirm/{token}',
+        },
+        {
+          accountFlows: {
+            passwordResetUrl: 'https://app.example.com/reset#token={token}',
+            emailVerifyUrl: 'https://app.example.com/verify?token={token}&from=mail',
+            emailChangeUrl: 'http://localhost:5173/confirm/{token}',
+          },
+        },
+      ],
+      [
+        'the mail token lifetimes',
+        { PASSWORD_RESET_TTL: '10m', EMAIL_TOKEN_TTL: '2d' },
+        { accountFlows: { passwordResetTtlSeconds: 600, emailTokenTtlSeconds: 172800 } },
+      ],
+      [
+        'REQUIRE_VERIFIED_EMAIL=true',
+        { REQUIRE_VERIFIED_EMAIL: 'true' },
+        { accountFlows: { requireVerifiedEmail: true } },
+      ],
     ])('reads %s', (_case, raw, expected) => {
       const config = parseEnvironment(
         { JWT_SECRET: SECRET, ENCRYPTION_KEY, ...raw },
@@ -316,6 +349,13 @@ describe(parseEnvironment.name, () => {
       ['SMTP_URL', { SMTP_URL: 'smtp://user:pass@[bad' }],
       ['MAIL_FROM', { MAIL_FROM: 'not an address' }],
       ['MAIL_FROM', { MAIL_FROM: 'a@b.test, c@d.test' }],
+      ['PASSWORD_RESET_URL', { PASSWORD_RESET_URL: 'https://app.example.com/reset' }],
+      ['PASSWORD_RESET_URL', { PASSWORD_RESET_URL: 'app.example.com/reset?token={token}' }],
+      ['EMAIL_VERIFY_URL', { EMAIL_VERIFY_URL: 'javascript:alert({token})' }],
+      ['EMAIL_CHANGE_URL', { EMAIL_CHANGE_URL: 'not a url {token}' }],
+      ['PASSWORD_RESET_TTL', { PASSWORD_RESET_TTL: 'soon' }],
+      ['EMAIL_TOKEN_TTL', { EMAIL_TOKEN_TTL: '0' }],
+      ['REQUIRE_VERIFIED_EMAIL', { REQUIRE_VERIFIED_EMAIL: 'yes' }],
     ])('refuses a bad %s with one line naming it: %j', (key, raw) => {
       const problems = problemsOf({ JWT_SECRET: SECRET, ...raw }, dataDirectory);
 

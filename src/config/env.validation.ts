@@ -260,6 +260,20 @@ export function parseEnvironment(
       undefined,
     );
   }
+  const linkTemplate = (key: string, path: string): string => {
+    const value = read(key) ?? `http://localhost:3000/${path}?token={token}`;
+    return isLinkTemplate(value)
+      ? value
+      : fail(key, 'must be an http(s) URL containing {token}', value);
+  };
+  const accountFlows = {
+    passwordResetUrl: linkTemplate('PASSWORD_RESET_URL', 'reset-password'),
+    emailVerifyUrl: linkTemplate('EMAIL_VERIFY_URL', 'verify-email'),
+    emailChangeUrl: linkTemplate('EMAIL_CHANGE_URL', 'confirm-email'),
+    passwordResetTtlSeconds: duration('PASSWORD_RESET_TTL', '30m'),
+    emailTokenTtlSeconds: duration('EMAIL_TOKEN_TTL', '24h'),
+    requireVerifiedEmail: oneOf('REQUIRE_VERIFIED_EMAIL', ['true', 'false'], 'false') === 'true',
+  };
 
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);
@@ -326,6 +340,7 @@ export function parseEnvironment(
     introspectionToken: read('INTROSPECTION_TOKEN'),
     logLevel,
     mail: { smtpUrl, from: mailFrom },
+    accountFlows,
     auditRetentionSeconds,
     webhook,
   });
@@ -432,6 +447,19 @@ function isSmtpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** An http(s) URL with the `{token}` placeholder, which the mail's link replaces. */
+function isLinkTemplate(text: string): boolean {
+  if (!text.includes('{token}')) {
+    return false;
+  }
+  try {
+    const url = new URL(text.replaceAll('{token}', 'token'));
+    return url.protocol === 'http:' || url.protocol === 'https:';
   } catch {
     return false;
   }

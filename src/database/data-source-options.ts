@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { AccountToken } from '../account-tokens/account-token.entity';
 import type { DatabaseTarget } from '../config/database-url';
 import { MfaChallenge } from '../mfa/mfa-challenge.entity';
 import { RecoveryCode } from '../mfa/recovery-code.entity';
@@ -19,6 +20,8 @@ import { CombineUserSearchIndex1763990000000 } from './migrations/1763990000000-
 import { TimestampDefaultsNow1763990100000 } from './migrations/1763990100000-timestamp-defaults-now';
 import { AddNormalizedIdentities1764150000010 } from './migrations/1764150000010-add-normalized-identities';
 import { CreateOutboxMessages1764200000000 } from './migrations/1764200000000-create-outbox-messages';
+import { AddUserEmailVerified1764250000001 } from './migrations/1764250000001-add-user-email-verified';
+import { CreateAccountTokens1764250000002 } from './migrations/1764250000002-create-account-tokens';
 import { AddUsersMfaEnabled1764300000000 } from './migrations/1764300000000-add-users-mfa-enabled';
 import { CreateMfaTables1764300000001 } from './migrations/1764300000001-create-mfa-tables';
 import { AddSessionsAmr1764300000002 } from './migrations/1764300000002-add-sessions-amr';
@@ -31,6 +34,7 @@ export const ENTITIES = [
   SpentRefreshToken,
   Post,
   OutboxMessage,
+  AccountToken,
   TotpFactor,
   RecoveryCode,
   MfaChallenge,
@@ -45,6 +49,8 @@ export const MIGRATIONS = [
   TimestampDefaultsNow1763990100000,
   AddNormalizedIdentities1764150000010,
   CreateOutboxMessages1764200000000,
+  AddUserEmailVerified1764250000001,
+  CreateAccountTokens1764250000002,
   AddUsersMfaEnabled1764300000000,
   CreateMfaTables1764300000001,
   AddSessionsAmr1764300000002,

@@ -13,6 +13,7 @@ const SECRET_FIELDS = [
   'newPassword',
   'refresh_token',
   'access_token',
+  'token',
 ] as const;
 
 // Bodies are never serialised, but a log call that passes a DTO or an error carrying one

@@ -42,6 +42,11 @@ export class LoginAttemptsService {
     }
   }
 
+  /** Clears the account's failed logins (a password reset: whoever guessed is now locked out). */
+  async clearAccount(userId: string): Promise<void> {
+    await this.perAccount.delete(userAccountKey(userId));
+  }
+
   /**
    * The attempt was neither a failure nor a full login (a right password with a second factor
    * still due, a right current password on a settings route): both points go back, and the

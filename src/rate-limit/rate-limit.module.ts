@@ -11,6 +11,7 @@ import { RateLimiterFactory } from './rate-limiter.factory';
 @Module({
   imports: [RedisModule],
   providers: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService],
-  exports: [LoginAttemptsService, AuthRateLimitService],
+  // The factory too: the verification resend limit is a counter of the account module's own.
+  exports: [RateLimiterFactory, LoginAttemptsService, AuthRateLimitService],
 })
 export class RateLimitModule {}

@@ -40,6 +40,10 @@ export class User {
   @Column({ type: 'boolean', default: () => 'true' })
   isActive!: boolean;
 
+  /** The owner proved the address by a mail link (or is an operator-made admin). */
+  @Column({ type: 'boolean', default: () => 'false' })
+  emailVerified!: boolean;
+
   @Column({ type: 'simple-array' })
   roles!: Role[];
 

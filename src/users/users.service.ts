@@ -12,9 +12,12 @@ export interface NewUser {
   passwordHash: string;
   fullName?: string | null;
   roles?: Role[];
+  /** Operator-made accounts (bootstrap admin, CLI) are verified; registrations are not. */
+  emailVerified?: boolean;
 }
 
 export const USERNAME_TAKEN_MESSAGE = 'Username is already taken';
+export const EMAIL_TAKEN_MESSAGE = 'Email is already taken';
 
 /** The everyday reads and writes of accounts: lookups, registration, the user's own profile. */
 @Injectable()
@@ -51,8 +54,8 @@ export class UsersService {
   }
 
   /**
-   * Inserts the user, in the caller's transaction when given one (registration records its
-   * event in it); the database's unique indexes decide a clash, which becomes a 409.
+   * Inserts the user, in the caller's transaction when given one (registration writes its
+   * verification mail and its event there); the database's unique indexes decide a clash, which becomes a 409.
    */
   async create(newUser: NewUser, manager?: EntityManager): Promise<User> {
     const users = manager?.getRepository(User) ?? this.users;
@@ -62,6 +65,7 @@ export class UsersService {
       passwordHash: newUser.passwordHash,
       fullName: newUser.fullName ?? null,
       isActive: true,
+      emailVerified: newUser.emailVerified ?? false,
       roles: newUser.roles ?? [Role.User],
     });
     try {
@@ -93,6 +97,37 @@ export class UsersService {
       }
     }
     return this.getById(id);
+  }
+
+  async updatePasswordHash(
+    userId: string,
+    passwordHash: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<void> {
+    await manager.update(User, { id: userId }, { passwordHash });
+  }
+
+  /** The owner proved the address (a mail link, or a password reset sent to it). */
+  async markEmailVerified(
+    userId: string,
+    manager: EntityManager = this.users.manager,
+  ): Promise<void> {
+    await manager.update(User, { id: userId }, { emailVerified: true });
+  }
+
+  /**
+   * Moves the account to an address its owner has just confirmed (so it is verified). The
+   * case-insensitive unique index decides a clash with an account made meanwhile: 409.
+   */
+  async changeEmail(userId: string, email: string, manager: EntityManager): Promise<void> {
+    try {
+      await manager.update(User, { id: userId }, { email, emailVerified: true });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(EMAIL_TAKEN_MESSAGE);
+      }
+      throw error;
+    }
   }
 
   /**

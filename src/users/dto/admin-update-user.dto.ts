@@ -44,6 +44,14 @@ export class AdminUpdateUserDto {
   username?: string;
 
   @ApiPropertyOptional({
+    example: true,
+    description: 'Marks the address as proved (or not) without a mail link',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  emailVerified?: boolean;
+
+  @ApiPropertyOptional({
     enum: [false],
     description:
       "Only `false`: turns the user's second factor off (a lost device). Users turn it on themselves.",

@@ -19,6 +19,9 @@ export class UserResponseDto {
   @ApiProperty({ example: true })
   isActive!: boolean;
 
+  @ApiProperty({ example: false, description: 'The owner proved the address by a mail link' })
+  emailVerified!: boolean;
+
   @ApiProperty({ description: 'A second factor (TOTP) is on', example: false })
   mfaEnabled!: boolean;
 
@@ -38,6 +41,7 @@ export class UserResponseDto {
       username: user.username,
       fullName: user.fullName,
       isActive: user.isActive,
+      emailVerified: user.emailVerified,
       mfaEnabled: user.mfaEnabled,
       roles: user.roles,
       createdAt: user.createdAt.toISOString(),

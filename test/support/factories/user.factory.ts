@@ -13,6 +13,7 @@ export interface TestUserOptions {
   fullName?: string | null;
   roles?: Role[];
   isActive?: boolean;
+  emailVerified?: boolean;
 }
 
 export interface TestUser {
@@ -40,6 +41,7 @@ export async function createUser(
       fullName: options.fullName ?? null,
       passwordHash: await bcrypt.hash(password, 4),
       isActive: options.isActive ?? true,
+      emailVerified: options.emailVerified ?? false,
       roles: options.roles ?? [Role.User],
     }),
   );
