@@ -2,6 +2,7 @@ import { transformFileSync } from '@swc/core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -48,6 +49,10 @@ function compileSources(outDirectory: string): string {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, code);
   }
+  // The mail templates, as nest-cli.json's assets copy them to dist/ (registration mails one).
+  cpSync(join(sourceRoot, 'mail', 'templates'), join(outDirectory, 'mail', 'templates'), {
+    recursive: true,
+  });
   return join(outDirectory, 'main.js');
 }
 
